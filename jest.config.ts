@@ -1,0 +1,34 @@
+import type { Config } from 'jest';
+
+/** Maps the workspace packages to their sources so tests need no build first. */
+const moduleNameMapper = {
+  '^@cachet/core$': '<rootDir>/packages/core/src/index.ts',
+  '^@cachet/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+  '^@cachet/redis$': '<rootDir>/packages/redis/src/index.ts',
+  '^@cachet/azure-service-bus$': '<rootDir>/packages/azure-service-bus/src/index.ts',
+};
+
+function project(displayName: string, testMatch: string[], tsconfig = 'tsconfig.json', testPathIgnorePatterns: string[] = []): Config {
+  return {
+    displayName,
+    rootDir: __dirname,
+    testEnvironment: 'node',
+    testMatch,
+    testPathIgnorePatterns: ['/node_modules/', '/dist/', ...testPathIgnorePatterns],
+    moduleNameMapper,
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: `<rootDir>/${tsconfig}`, isolatedModules: true }] },
+  };
+}
+
+const config: Config = {
+  projects: [
+    // Every core unit test runs twice: compiled with TC39 decorators and with experimentalDecorators.
+    project('core-standard', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.json', ['\\.legacy\\.test\\.ts$']),
+    project('core-legacy', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.legacy.json', ['\\.standard\\.test\\.ts$']),
+    project('core-integration', ['<rootDir>/packages/core/test/integration/**/*.test.ts']),
+    project('redis', ['<rootDir>/packages/redis/test/**/*.test.ts']),
+    project('azure-service-bus', ['<rootDir>/packages/azure-service-bus/test/**/*.test.ts']),
+  ],
+};
+
+export default config;
