@@ -1,0 +1,36 @@
+/** Returned by {@link CacheBackend.get} when the key has no live entry (a cached `undefined` is a hit). */
+export const MISS: unique symbol = Symbol('cachet.miss');
+
+/** How long an entry lives and what it depends on. */
+export interface EntryOptions {
+  /** Absolute lifetime in milliseconds; `undefined` or `0` for none. */
+  readonly ttl?: number | undefined;
+  /** Lifetime in milliseconds that restarts on every read; takes the place of {@link EntryOptions.ttl}. */
+  readonly slidingExpiration?: number | undefined;
+  /**
+   * Tags and dependency keys: invalidating any of them removes the entry (and, transitively, the
+   * entries that depend on this entry's key).
+   */
+  readonly dependencies?: readonly string[] | undefined;
+}
+
+/**
+ * The local store behind a caching service. Backends are in-process and synchronous: a cache hit never
+ * waits on I/O. Coherence across instances is the synchronization engine's job, not the backend's.
+ */
+export interface CacheBackend {
+  /** The live value under `key`, or {@link MISS}. `sliding` restarts a sliding entry's lifetime. */
+  get(key: string, sliding: boolean): unknown;
+  /** Stores `value` (which may be `undefined` or `null`) under `key`, replacing any previous entry. */
+  set(key: string, value: unknown, options: EntryOptions): void;
+  /**
+   * Removes the entries under `keys` and every entry that depends on one of `keys` or `dependencies`,
+   * transitively (a removed entry's key is itself a dependency of its callers). Safe against cycles.
+   * @returns the removed keys.
+   */
+  invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[];
+  /** Removes every entry. */
+  clear(): void;
+  /** Number of entries held, expired ones not yet purged included. */
+  readonly size: number;
+}

@@ -1,0 +1,125 @@
+import { LRUCache } from 'lru-cache';
+import { CacheConfigurationError } from '../errors';
+import { type CacheBackend, type EntryOptions, MISS } from './cache-backend';
+import { DependencyIndex } from './dependency-index';
+
+/** Options of {@link MemoryBackend}. */
+export interface MemoryBackendOptions {
+  /**
+   * The most entries held; the least recently used go first. Always bounded, so the cache and its
+   * dependency index cannot grow without limit.
+   * @default 10000
+   */
+  readonly maxEntries?: number;
+  /**
+   * A bound on the total size of the values, in the unit {@link MemoryBackendOptions.sizeOf} returns.
+   * Requires `sizeOf`. Costs one `sizeOf` call per store.
+   */
+  readonly maxSize?: number;
+  /** Measures one value for {@link MemoryBackendOptions.maxSize}; must return a positive integer. */
+  readonly sizeOf?: (value: unknown, key: string) => number;
+  /**
+   * Remove expired entries on a timer instead of when they are next read or pushed out. Costs a timer
+   * per entry; without it, expired entries still count towards `maxEntries` until then.
+   * @default false
+   */
+  readonly purgeExpired?: boolean;
+  /** The clock, in milliseconds, that expirations are measured with: inject one in tests. @default performance.now */
+  readonly clock?: () => number;
+}
+
+/** Stand in for stored `undefined` and `null`, which lru-cache cannot hold. */
+const UNDEFINED = Symbol('cachet.undefined');
+const NULL = Symbol('cachet.null');
+const SLIDING_GET = { updateAgeOnGet: true } as const;
+
+function positiveInteger(option: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+    throw new CacheConfigurationError(option, `expected a positive integer, got ${String(value)}.`);
+  }
+}
+
+/**
+ * The in-process cache backend, on lru-cache: bounded by entry count (and optionally by size), with
+ * absolute and sliding expiration and a dependency index that forgets entries as they are evicted or
+ * expire.
+ *
+ * @example
+ * ```ts
+ * const service = CachingService.create({ backend: new MemoryBackend({ maxEntries: 50_000 }) });
+ * ```
+ * @throws {@link CacheConfigurationError} for an invalid option.
+ */
+export class MemoryBackend implements CacheBackend {
+  private readonly entries: LRUCache<string, object | string | number | bigint | boolean | symbol>;
+  private readonly index = new DependencyIndex();
+
+  constructor(options: MemoryBackendOptions = {}) {
+    positiveInteger('backend.maxEntries', options.maxEntries);
+    positiveInteger('backend.maxSize', options.maxSize);
+    if ((options.maxSize === undefined) !== (options.sizeOf === undefined)) {
+      throw new CacheConfigurationError('backend.maxSize', '`maxSize` and `sizeOf` go together: give both or neither.');
+    }
+    const clock = options.clock;
+    const sizeOf = options.sizeOf;
+    this.entries = new LRUCache({
+      max: options.maxEntries ?? 10_000,
+      ...(options.maxSize !== undefined && sizeOf !== undefined
+        ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(value === UNDEFINED ? undefined : value === NULL ? null : value, key) }
+        : {}),
+      ...(options.purgeExpired === true ? { ttlAutopurge: true } : {}),
+      ...(clock !== undefined ? { perf: { now: clock } } : {}),
+      dispose: (_value, key) => this.index.remove(key),
+    });
+  }
+
+  get(key: string, sliding: boolean): unknown {
+    const value = sliding ? this.entries.get(key, SLIDING_GET) : this.entries.get(key);
+    if (value === undefined) return MISS;
+    return value === UNDEFINED ? undefined : value === NULL ? null : value;
+  }
+
+  set(key: string, value: unknown, options: EntryOptions): void {
+    const ttl = options.slidingExpiration ?? options.ttl;
+    const stored = value === undefined ? UNDEFINED : value === null ? NULL : (value as object);
+    this.index.remove(key);
+    this.entries.set(key, stored, ttl ? { ttl } : undefined);
+    const dependencies = options.dependencies;
+    if (dependencies !== undefined && dependencies.length > 0 && this.entries.has(key)) this.index.add(key, dependencies);
+  }
+
+  invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[] {
+    const removed: string[] = [];
+    const visited = new Set<string>();
+    const pending: string[] = [];
+    for (const key of keys) {
+      if (this.entries.delete(key)) removed.push(key);
+      pending.push(key);
+    }
+    for (const dependency of dependencies) pending.push(dependency);
+    while (pending.length > 0) {
+      const dependency = pending.pop() as string;
+      if (visited.has(dependency)) continue;
+      visited.add(dependency);
+      for (const key of this.index.dependentsOf(dependency)) {
+        if (this.entries.delete(key)) removed.push(key);
+        pending.push(key);
+      }
+    }
+    return removed;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.index.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** What the dependency index holds; for tests and diagnostics. */
+  get indexSize(): { dependencies: number; keys: number } {
+    return this.index.size;
+  }
+}

@@ -1,0 +1,91 @@
+import { DecoratorUsageError } from '../errors';
+import type { MethodKeyDescriptor } from '../keys/key-builder';
+import { readParameterNames } from '../keys/parameter-names';
+import type { CacheOptions } from './cache-options';
+import type { ClassRecord } from './class-registry';
+import type { AnyMethod } from './method-decoration';
+
+/**
+ * One method decorated with `@Cache`: what the decorator recorded, plus what is learnt on first call
+ * (the declaring class under standard decorators, whether it returns promises). Per-service settings are
+ * cached here by the service so that a hit resolves nothing.
+ */
+export class CachedMethod {
+  /** `true` once the method returned a promise, `false` once it returned anything else. */
+  returnsPromise: boolean | undefined;
+  /** The function installed in place of the method. */
+  wrapper: AnyMethod | undefined;
+  /** The service whose settings {@link CachedMethod.cachedSettings} holds: a one-entry cache for the hot path. */
+  cachedFor: object | undefined;
+  cachedSettings: unknown;
+  private descriptor: MethodKeyDescriptor | undefined;
+
+  constructor(
+    readonly name: string | symbol,
+    readonly isStatic: boolean,
+    readonly original: AnyMethod,
+    readonly options: CacheOptions,
+    private readonly record: ClassRecord,
+    private declaringClass: object | undefined,
+  ) {}
+
+  /** `Class.method`, for messages; the class may be unknown until the first call. */
+  get displayName(): string {
+    return `${this.descriptor?.className ?? (this.declaringClass as { name?: string } | undefined)?.name ?? '?'}.${String(this.name)}`;
+  }
+
+  /** Parameter names read from the source; `undefined` for destructured ones. */
+  get parameterNames(): readonly (string | undefined)[] {
+    return this.describe(undefined).parameterNames;
+  }
+
+  /** Whether `this` can be an instance of the class that declares this method (or a subclass). */
+  isDeclaredBy(thisArg: unknown): boolean {
+    const declaring = this.findDeclaringClass(thisArg);
+    return declaring !== undefined;
+  }
+
+  /** What the key builder needs; resolved once, on the first call that can name the declaring class. */
+  describe(thisArg: unknown): MethodKeyDescriptor {
+    if (this.descriptor !== undefined) return this.descriptor;
+    const declaring = this.findDeclaringClass(thisArg);
+    const parameterNames = readParameterNames(this.original);
+    while (parameterNames.length < this.original.length) parameterNames.push(undefined);
+    const excluded = new Set(this.record.excludedParameters.get(this.name));
+    for (const item of this.options.notCacheKey ?? []) {
+      const index = typeof item === 'number' ? item : parameterNames.indexOf(item);
+      if (index < 0 || index >= parameterNames.length) {
+        throw new DecoratorUsageError(
+          `@Cache() on ${this.displayName}: notCacheKey names ${JSON.stringify(item)}, which is not a parameter (parameters: ${parameterNames.map(String).join(', ') || 'none'}).`,
+        );
+      }
+      excluded.add(index);
+    }
+    const descriptor: MethodKeyDescriptor = {
+      className: (declaring as { name?: string } | undefined)?.name || 'anonymous',
+      methodName: String(this.name),
+      parameterNames,
+      keyParameterIndexes: parameterNames.map((_, index) => index).filter((index) => !excluded.has(index)),
+      isStatic: this.isStatic,
+      customKey: this.options.key as ((...args: unknown[]) => unknown) | undefined,
+    };
+    if (declaring !== undefined) this.descriptor = descriptor;
+    return descriptor;
+  }
+
+  /**
+   * The class that declares the method. Known at decoration time with `experimentalDecorators`; under
+   * standard decorators, found by walking from `this` to the prototype (or class) that holds the wrapper.
+   */
+  private findDeclaringClass(thisArg: unknown): object | undefined {
+    if (this.declaringClass !== undefined) return this.declaringClass;
+    if (this.wrapper === undefined || (typeof thisArg !== 'object' && typeof thisArg !== 'function') || thisArg === null) return undefined;
+    for (let holder: object | null = this.isStatic ? thisArg : Object.getPrototypeOf(thisArg); holder !== null; holder = Object.getPrototypeOf(holder)) {
+      if (Object.hasOwn(holder, this.name) && (holder as Record<string | symbol, unknown>)[this.name] === this.wrapper) {
+        this.declaringClass = this.isStatic ? holder : (holder.constructor as object);
+        return this.declaringClass;
+      }
+    }
+    return undefined;
+  }
+}

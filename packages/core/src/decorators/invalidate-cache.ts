@@ -1,0 +1,62 @@
+import { DecoratorUsageError } from '../errors';
+import { CachingService } from '../service/caching-service';
+import type { CapturedCall } from '../service/call-capture';
+import { type InvalidationTarget, type ResolvedTarget, resolveTargets } from './invalidation-targets';
+import { type AnyMethod, type MethodDecorator, readMethodDecoration } from './method-decoration';
+import { preserveIdentity } from './preserve-identity';
+
+export type { InvalidationMapping, InvalidationTarget, InvalidationTags } from './invalidation-targets';
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * After the decorated mutator returns (or its promise resolves), drops the cached entries it made stale,
+ * here and on every synchronized instance. If it throws or rejects, nothing is dropped.
+ *
+ * Name cached methods of the same class, or of another class after a function returning it. The mutator's
+ * arguments map onto the cached method's key parameters by parameter name; pass
+ * `{ method, mapArgs }` to map them explicitly, and `{ tags }` to drop tagged entries.
+ * A mapping that cannot be resolved fails with {@link InvalidateCacheMappingError} on the first call,
+ * before the mutator runs.
+ *
+ * @example
+ * ```ts
+ * @InvalidateCache('getProduct', 'getPrice')
+ * async updateProduct(id: number, patch: Partial<Product>) { … }
+ *
+ * @InvalidateCache(() => ProductCatalogue, 'getProduct')
+ * async restock(id: number, quantity: number) { … }
+ *
+ * @InvalidateCache({ method: 'getProduct', mapArgs: (product: Product) => [product.id] }, { tags: (product: Product) => [`product:${product.id}`] })
+ * async save(product: Product) { … }
+ * ```
+ */
+export function InvalidateCache(...targets: InvalidationTarget[]): MethodDecorator {
+  if (targets.length === 0) throw new DecoratorUsageError('@InvalidateCache() needs at least one cached method name, mapping or { tags }.');
+  return ((...decoratorArgs: unknown[]) => {
+    const decoration = readMethodDecoration('@InvalidateCache()', decoratorArgs);
+    const mutator = decoration.original;
+    let resolved: ResolvedTarget | undefined;
+    const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+      resolved ??= resolveTargets(targets, decoration, this);
+      const service = CachingService.serviceFor(this);
+      // What to invalidate is computed before the mutator runs: a bad argument fails before any change is made.
+      const calls: CapturedCall[] = resolved.calls.map((target) => ({ method: target.method, thisArg: target.thisFor(this, args), args: target.argsFor(args) }));
+      const keys = service.keysOf(calls);
+      const tags = resolved.tags.flatMap((tagsOf) => [...tagsOf(args)]);
+      const result = mutator.apply(this, args as never[]);
+      if (isPromiseLike(result)) {
+        return Promise.resolve(result).then((value) => {
+          service.invalidateKeysAndTags(keys, tags);
+          return value;
+        });
+      }
+      service.invalidateKeysAndTags(keys, tags);
+      return result;
+    } as AnyMethod;
+    preserveIdentity(wrapper, mutator);
+    return decoration.replace(wrapper);
+  }) as MethodDecorator;
+}

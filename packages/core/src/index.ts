@@ -1,0 +1,36 @@
+// The public API of @cachet/core: named exports only.
+export { Cache } from './decorators/cache';
+export type { CacheOptions, ExpirationOptions } from './decorators/cache-options';
+export { CacheKey, type MemberDecorator } from './decorators/cache-key';
+export { InvalidateCache, type InvalidationMapping, type InvalidationTags, type InvalidationTarget } from './decorators/invalidate-cache';
+export type { MethodDecorator } from './decorators/method-decoration';
+export { NotCacheKey } from './decorators/not-cache-key';
+
+export { CachingService, type GetOrSetOptions } from './service/caching-service';
+export type { CachingProfile, CachingServiceOptions } from './service/caching-service-options';
+export type { CachingEventListener, CachingEvents, GapReason } from './service/events';
+export type { CachingStats, SynchronizationStats } from './service/stats';
+
+export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
+export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
+
+export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
+export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
+
+export type { DropReason, Invalidation } from './sync/envelope';
+export { InProcessBus } from './sync/in-process-bus';
+export type { DisconnectedPolicy, SynchronizationOptions } from './sync/synchronization-options';
+export type { SynchronizationTransport, TransportConnection, TransportListener } from './sync/transport';
+
+export {
+  CacheConfigurationError,
+  CacheKeyError,
+  CachetError,
+  DecoratorUsageError,
+  InvalidateCacheMappingError,
+  type KeyArgumentLocation,
+  NothingCapturedError,
+  ServiceDisposedError,
+  SynchronizationError,
+  UnknownProfileError,
+} from './errors';

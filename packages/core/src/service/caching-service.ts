@@ -1,0 +1,357 @@
+import { type CacheBackend, MISS } from '../backends/cache-backend';
+import type { CachedMethod } from '../decorators/cached-method';
+import { CacheConfigurationError, NothingCapturedError, ServiceDisposedError } from '../errors';
+import type { Invalidation } from '../sync/envelope';
+import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
+import { type CapturedCall, captureCalls } from './call-capture';
+import { type CachingServiceOptions, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
+import { type CachingEventListener, type CachingEvents, EventHub } from './events';
+import { type Load, LoadFence } from './load-fence';
+import { type CacheSettings, type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
+import type { CachingStats } from './stats';
+
+/** Options of {@link CachingService.getOrSet}. */
+export interface GetOrSetOptions extends SettingsRequest {
+  /** Tags of the stored value, for {@link CachingService.invalidateTags}. */
+  readonly tags?: readonly string[];
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function checkTags(operation: string, tags: readonly unknown[]): asserts tags is readonly string[] {
+  const index = tags.findIndex((tag) => typeof tag !== 'string');
+  if (index >= 0) throw new CacheConfigurationError(`${operation} tag ${index}`, `expected a string, got ${String(tags[index])}.`);
+}
+
+/**
+ * The caching service: the local cache, its settings, and the synchronization that keeps it coherent with
+ * other instances. Create one at bootstrap and make it the default, which `@Cache` and `@InvalidateCache`
+ * use.
+ *
+ * @example
+ * ```ts
+ * CachingService.default = CachingService.create({
+ *   profiles: { hot: { ttl: 60_000 } },
+ *   synchronization: new RedisSynchronization({ connection: 'redis://127.0.0.1:6379' }),
+ * });
+ * await CachingService.default.initialize();
+ * // …
+ * await CachingService.default.dispose();
+ * ```
+ */
+export class CachingService {
+  private static defaultService: CachingService | undefined;
+  private static readonly bound = new WeakMap<object, CachingService>();
+  private static anyBound = false;
+
+  private readonly options: ResolvedCachingServiceOptions;
+  private readonly backend: CacheBackend;
+  private readonly events = new EventHub();
+  private readonly fence = new LoadFence();
+  private readonly synchronizer: Synchronizer | undefined;
+  private readonly methodSettings = new WeakMap<CachedMethod, MethodSettings>();
+  private readonly counters = { hits: 0, misses: 0, sets: 0, fenced: 0, invalidations: 0 };
+  private initialization: Promise<void> | undefined;
+  private disposal: Promise<void> | undefined;
+  private started = false;
+  private bypass = false;
+
+  private constructor(options: CachingServiceOptions) {
+    this.options = resolveCachingServiceOptions(options);
+    this.backend = this.options.backend;
+    if (this.options.synchronization !== undefined) {
+      const sink: SynchronizationSink = {
+        applyRemote: (invalidation) => this.applyLocally(invalidation, 'remote'),
+        recoverFromGap: () => this.dropEverything(),
+        setBypass: (bypass) => (this.bypass = bypass),
+      };
+      this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink, this.events);
+    }
+  }
+
+  /**
+   * Creates a caching service; every option has a default.
+   * @throws {@link CacheConfigurationError} naming the invalid option.
+   */
+  static create(options: CachingServiceOptions = {}): CachingService {
+    return new CachingService(options);
+  }
+
+  /** The service that decorated methods use unless their object is {@link CachingService.bind | bound} to another; created with every default if never set. */
+  static get default(): CachingService {
+    return (CachingService.defaultService ??= CachingService.create({}));
+  }
+
+  static set default(service: CachingService) {
+    if (!(service instanceof CachingService)) {
+      throw new CacheConfigurationError('CachingService.default', 'expected a service made by CachingService.create().');
+    }
+    CachingService.defaultService = service;
+  }
+
+  /** @internal The service that serves calls on `thisArg`. */
+  static serviceFor(thisArg: unknown): CachingService {
+    if (CachingService.anyBound && typeof thisArg === 'object' && thisArg !== null) {
+      const bound = CachingService.bound.get(thisArg);
+      if (bound !== undefined) return bound;
+    } else if (CachingService.anyBound && typeof thisArg === 'function') {
+      const bound = CachingService.bound.get(thisArg);
+      if (bound !== undefined) return bound;
+    }
+    return CachingService.default;
+  }
+
+  /**
+   * Makes this service serve the cached methods of `target` (an object, or a class for its static
+   * methods) instead of the default one: how two app instances live in one process.
+   * @returns `target`, so it can wrap a constructor call.
+   */
+  bind<T extends object>(target: T): T {
+    CachingService.bound.set(target, this);
+    CachingService.anyBound = true;
+    return target;
+  }
+
+  /**
+   * Connects the synchronization and resolves once its subscription is active: no invalidation published
+   * by another instance after that is missed. Idempotent. Without it, the first use starts it lazily.
+   * @throws {@link SynchronizationError} (`E_SYNC_CONNECT`) when the transport cannot connect.
+   */
+  initialize(): Promise<void> {
+    if (this.disposal !== undefined) return Promise.reject(new ServiceDisposedError('initialize'));
+    this.started = true;
+    this.initialization ??= (this.synchronizer?.start() ?? Promise.resolve()).catch((error: unknown) => {
+      this.initialization = undefined;
+      throw error;
+    });
+    return this.initialization;
+  }
+
+  /** Publishes what is queued, closes the synchronization, and empties the cache. Later use throws {@link ServiceDisposedError}. */
+  dispose(): Promise<void> {
+    this.disposal ??= (async () => {
+      await this.initialization?.catch(() => undefined);
+      await this.synchronizer?.close();
+      this.fence.clear();
+      this.backend.clear();
+    })();
+    return this.disposal;
+  }
+
+  /** Listens to an event; returns the function that stops listening. Events cost nothing while nobody listens. */
+  on<E extends keyof CachingEvents>(name: E, listener: CachingEventListener<E>): () => void {
+    return this.events.on(name, listener);
+  }
+
+  /** A snapshot of the counters. */
+  stats(): CachingStats {
+    const stats: CachingStats = { ...this.counters, entries: this.backend.size };
+    if (this.synchronizer !== undefined) stats.sync = structuredClone(this.synchronizer.stats);
+    return stats;
+  }
+
+  /**
+   * Drops the entry a call would use, here and on every synchronized instance, without running the
+   * method: `invalidate(() => catalogue.getProduct(42))`. A string invalidates a {@link CachingService.getOrSet} key.
+   * @throws {@link NothingCapturedError} when the function calls no cached method.
+   */
+  async invalidate(call: (() => unknown) | string): Promise<void> {
+    this.assertUsable('invalidate');
+    const keys = typeof call === 'string' ? [this.userKey(call)] : this.capture('invalidate', call).map(({ key }) => key);
+    this.invalidateEverywhere({ keys, dependencies: [], all: false });
+  }
+
+  /** Drops every entry tagged with one of `tags`, here and on every synchronized instance. */
+  async invalidateTags(...tags: string[]): Promise<void> {
+    this.assertUsable('invalidateTags');
+    checkTags('invalidateTags()', tags);
+    this.invalidateEverywhere({ keys: [], dependencies: tags, all: false });
+  }
+
+  /** Drops every entry, here and on every synchronized instance of this namespace. */
+  async clear(): Promise<void> {
+    this.assertUsable('clear');
+    this.invalidateEverywhere({ keys: [], dependencies: [], all: true });
+  }
+
+  /**
+   * Runs a cached call afresh and stores its result (loads of the old value still running are fenced);
+   * other instances drop their entry. `refresh(() => catalogue.getProduct(42))`.
+   */
+  async refresh<T>(call: () => T): Promise<Awaited<T>> {
+    this.assertUsable('refresh');
+    const [first, ...others] = this.capture('refresh', call).map(({ captured, key, settings }) => {
+      this.fence.invalidate([key], []);
+      this.backend.invalidate([], [key]);
+      this.synchronizer?.publish({ keys: [key], dependencies: [], all: false });
+      return this.run(key, settings, captured.method, () => captured.method.original.apply(captured.thisArg, captured.args as never[]), captured.args);
+    });
+    await Promise.all(others);
+    return (await first) as Awaited<T>;
+  }
+
+  /**
+   * The value cached under `key`, or the factory's result, stored (single flight: concurrent callers of
+   * one key share one factory run). For code without decorators.
+   */
+  async getOrSet<T>(key: string, factory: () => T | Promise<T>, options: GetOrSetOptions = {}): Promise<T> {
+    this.assertUsable('getOrSet');
+    const settings = resolveCallSettings(this.options, options);
+    const fullKey = this.userKey(key);
+    if (!settings.enabled || this.bypass) return factory();
+    const value = this.backend.get(fullKey, settings.sliding);
+    if (value !== MISS) return this.hit(fullKey, value, settings) as T;
+    return this.miss(fullKey, settings, undefined, factory, []) as Promise<T>;
+  }
+
+  /** @internal Serves one call of a cached method: the hot path. */
+  invokeMethod(method: CachedMethod, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+    if (!this.started || this.disposal !== undefined) this.start(method);
+    const settings = method.cachedFor === this ? (method.cachedSettings as MethodSettings) : this.settingsOf(method, thisArg);
+    if (!settings.enabled || this.bypass) return method.original.apply(thisArg, args as never[]);
+    const key = settings.key(thisArg, args);
+    const value = this.backend.get(key, settings.sliding);
+    if (value !== MISS) {
+      const result = this.hit(key, value, settings);
+      return method.returnsPromise === true ? Promise.resolve(result) : result;
+    }
+    return this.miss(key, settings, method, () => method.original.apply(thisArg, args as never[]), args);
+  }
+
+  /** @internal The keys that calls of cached methods would use. */
+  keysOf(calls: readonly CapturedCall[]): string[] {
+    this.assertUsable('invalidate');
+    return calls.map((call) => this.settingsOf(call.method, call.thisArg).key(call.thisArg, call.args));
+  }
+
+  /** @internal Drops keys and tags here and everywhere: what `@InvalidateCache` does after its mutator succeeded. */
+  invalidateKeysAndTags(keys: readonly string[], tags: readonly string[]): void {
+    checkTags('@InvalidateCache() tags', tags);
+    this.invalidateEverywhere({ keys, dependencies: tags, all: false });
+  }
+
+  private start(method: CachedMethod): void {
+    if (this.disposal !== undefined) throw new ServiceDisposedError(`call ${method.displayName}`);
+    this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));
+  }
+
+  private assertUsable(operation: string): void {
+    if (this.disposal !== undefined) throw new ServiceDisposedError(operation);
+    if (!this.started) this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));
+  }
+
+  private settingsOf(method: CachedMethod, thisArg: unknown): MethodSettings {
+    let settings = this.methodSettings.get(method);
+    if (settings === undefined) {
+      settings = resolveMethodSettings(this.options, method, thisArg);
+      this.methodSettings.set(method, settings);
+    }
+    method.cachedFor = this;
+    method.cachedSettings = settings;
+    return settings;
+  }
+
+  private userKey(key: string): string {
+    if (typeof key !== 'string' || key.length === 0) throw new CacheConfigurationError('key', `expected a non-empty string, got ${String(key)}.`);
+    return `${this.options.namespace}:${key}`;
+  }
+
+  private capture(operation: string, call: () => unknown): { captured: CapturedCall; key: string; settings: MethodSettings }[] {
+    if (typeof call !== 'function') throw new NothingCapturedError(operation);
+    const calls = captureCalls(call);
+    if (calls.length === 0) throw new NothingCapturedError(operation);
+    return calls.map((captured) => {
+      const settings = this.settingsOf(captured.method, captured.thisArg);
+      return { captured, key: settings.key(captured.thisArg, captured.args), settings };
+    });
+  }
+
+  private hit(key: string, value: unknown, settings: CacheSettings): unknown {
+    this.counters.hits++;
+    if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
+    return settings.clone ? structuredClone(value) : value;
+  }
+
+  private miss(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+    this.counters.misses++;
+    if (this.events.listeners.miss !== undefined) this.events.emit('miss', { key });
+    const running = this.fence.joinable.get(key);
+    if (running?.promise !== undefined) return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
+    return this.run(key, settings, method, execute, args);
+  }
+
+  /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
+  private run(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+    const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
+    const load = this.fence.begin(key, tags);
+    let result: unknown;
+    try {
+      result = execute();
+    } catch (error) {
+      this.fence.end(load);
+      throw error;
+    }
+    if (!isPromiseLike(result)) {
+      if (method !== undefined) method.returnsPromise = false;
+      return this.store(load, result, settings);
+    }
+    if (method !== undefined) method.returnsPromise = true;
+    const promise = Promise.resolve(result).then(
+      (value) => this.store(load, value, settings),
+      (error: unknown) => {
+        this.fence.end(load);
+        throw error;
+      },
+    );
+    load.promise = promise;
+    this.fence.joinable.set(key, load);
+    return promise;
+  }
+
+  private store(load: Load, value: unknown, settings: CacheSettings): unknown {
+    try {
+      if (this.fence.admits(load) && !this.bypass && this.disposal === undefined) {
+        this.backend.set(load.key, settings.clone ? structuredClone(value) : value, { ...settings.entry, dependencies: load.dependencies });
+        this.counters.sets++;
+        if (this.events.listeners.set !== undefined) this.events.emit('set', { key: load.key });
+      } else {
+        this.counters.fenced++;
+        if (this.events.listeners.fenced !== undefined) this.events.emit('fenced', { key: load.key });
+      }
+    } catch (error) {
+      this.events.emit('error', { error, operation: `store ${load.key}` });
+    } finally {
+      this.fence.end(load);
+    }
+    return settings.clone ? structuredClone(value) : value;
+  }
+
+  private invalidateEverywhere(invalidation: Invalidation): void {
+    this.applyLocally(invalidation, 'local');
+    this.synchronizer?.publish(invalidation);
+  }
+
+  private applyLocally(invalidation: Invalidation, source: 'local' | 'remote'): void {
+    let removed: number;
+    if (invalidation.all) {
+      removed = this.backend.size;
+      this.dropEverything();
+    } else {
+      this.fence.invalidate(invalidation.keys, invalidation.dependencies);
+      const removedKeys = this.backend.invalidate(invalidation.keys, invalidation.dependencies);
+      this.fence.invalidate(removedKeys, []);
+      removed = removedKeys.length;
+    }
+    this.counters.invalidations++;
+    if (this.events.listeners.invalidate !== undefined) {
+      this.events.emit('invalidate', { source, keys: invalidation.keys, dependencies: invalidation.dependencies, all: invalidation.all, removed });
+    }
+  }
+
+  private dropEverything(): void {
+    this.fence.clear();
+    this.backend.clear();
+  }
+}

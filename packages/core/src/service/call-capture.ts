@@ -1,0 +1,30 @@
+import type { CachedMethod } from '../decorators/cached-method';
+
+/** A call of a cached method recorded instead of run, for `invalidate()` and `refresh()`. */
+export interface CapturedCall {
+  readonly method: CachedMethod;
+  readonly thisArg: unknown;
+  readonly args: ArrayLike<unknown>;
+}
+
+let captured: CapturedCall[] | undefined;
+
+/** The list cached methods record themselves into instead of running, while a capture is active. */
+export function activeCapture(): CapturedCall[] | undefined {
+  return captured;
+}
+
+/** Runs `fn` with cached methods recording their calls instead of running; returns those calls. */
+export function captureCalls(fn: () => unknown): CapturedCall[] {
+  const outer = captured;
+  const calls: CapturedCall[] = [];
+  captured = calls;
+  try {
+    const result = fn() as { catch?: (handler: () => void) => void } | undefined;
+    // The placeholder a captured async method returns resolves; anything else the function chains is not ours.
+    if (typeof result?.catch === 'function') result.catch(() => undefined);
+  } finally {
+    captured = outer;
+  }
+  return calls;
+}

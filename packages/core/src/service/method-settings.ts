@@ -1,0 +1,74 @@
+import type { EntryOptions } from '../backends/cache-backend';
+import type { CachedMethod } from '../decorators/cached-method';
+import { type ExpirationOptions, validateExpiration } from '../decorators/cache-options';
+import { CacheConfigurationError, UnknownProfileError } from '../errors';
+import type { MethodKeyFunction } from '../keys/key-builder';
+import type { ResolvedCachingServiceOptions, ResolvedProfile } from './caching-service-options';
+
+/** Everything a service needs to serve one cached method (or one `getOrSet` call), resolved once. */
+export interface CacheSettings {
+  readonly enabled: boolean;
+  readonly clone: boolean;
+  /** Expiration of stored entries. */
+  readonly entry: Pick<EntryOptions, 'ttl' | 'slidingExpiration'>;
+  /** Whether hits restart the entry's lifetime. */
+  readonly sliding: boolean;
+  /** Tags of a result, from the call's arguments. */
+  readonly tags: ((...args: unknown[]) => readonly string[]) | undefined;
+}
+
+/** {@link CacheSettings} of a cached method, with its compiled key function. */
+export interface MethodSettings extends CacheSettings {
+  readonly key: MethodKeyFunction;
+}
+
+/** Options that choose settings: a profile, overridden by explicit values. */
+export interface SettingsRequest extends ExpirationOptions {
+  readonly profile?: string | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly clone?: boolean | undefined;
+}
+
+function profileOf(options: ResolvedCachingServiceOptions, name: string, usedBy: string): ResolvedProfile {
+  const profile = options.profiles.get(name);
+  if (profile === undefined) throw new UnknownProfileError(name, usedBy, [...options.profiles.keys()]);
+  return profile;
+}
+
+/** Merges a request with its profile. Explicit expiration replaces the profile's expiration as a whole. */
+export function resolveSettings(
+  options: ResolvedCachingServiceOptions,
+  request: SettingsRequest,
+  tags: CacheSettings['tags'],
+  usedBy: string,
+): CacheSettings {
+  const profile = profileOf(options, request.profile ?? 'default', usedBy);
+  const explicit = request.ttl !== undefined || request.slidingExpiration !== undefined;
+  const slidingExpiration = (explicit ? request.slidingExpiration : profile.slidingExpiration) || undefined;
+  const ttl = (explicit ? request.ttl : profile.ttl) || undefined;
+  return {
+    enabled: request.enabled ?? profile.enabled,
+    clone: request.clone ?? profile.clone,
+    entry: { ttl, slidingExpiration },
+    sliding: slidingExpiration !== undefined,
+    tags,
+  };
+}
+
+/** Settings of a cached method on one service. */
+export function resolveMethodSettings(options: ResolvedCachingServiceOptions, method: CachedMethod, thisArg: unknown): MethodSettings {
+  const descriptor = method.describe(thisArg);
+  const usedBy = `@Cache() on ${descriptor.className}.${descriptor.methodName}`;
+  const settings = resolveSettings(options, method.options, method.options.tags as CacheSettings['tags'], usedBy);
+  return { ...settings, key: options.keyBuilder.compileMethodKey(descriptor, options) };
+}
+
+/** Settings of a `getOrSet` call, checked like the decorator's. */
+export function resolveCallSettings(options: ResolvedCachingServiceOptions, request: SettingsRequest & { readonly tags?: readonly string[] }): CacheSettings {
+  validateExpiration('getOrSet() options', request);
+  const tags = request.tags;
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) {
+    throw new CacheConfigurationError('getOrSet() options.tags', 'expected an array of strings.');
+  }
+  return resolveSettings(options, request, tags === undefined ? undefined : () => tags, 'getOrSet()');
+}

@@ -1,0 +1,93 @@
+import type { DropReason, Envelope } from './envelope';
+
+/** Bytes every cachet message starts with, so that foreign traffic on a shared channel is recognised. */
+const MAGIC_0 = 0xca;
+const MAGIC_1 = 0xc7;
+/** Bump on any incompatible change of the body; receivers drop versions they do not know. */
+export const ENVELOPE_FORMAT_VERSION = 1;
+const HEADER_BYTES = 3;
+
+/** The JSON body: short names, because every byte crosses the bus. */
+interface WireBody {
+  n: string;
+  s: string;
+  q: number;
+  k?: string[];
+  d?: string[];
+  a?: 1;
+  h?: 1;
+}
+
+/** The result of decoding one payload: an envelope, or why it was dropped. */
+export type DecodeResult = { readonly ok: true; readonly envelope: Envelope } | { readonly ok: false; readonly reason: DropReason };
+
+/**
+ * Encodes an envelope as bytes: two magic bytes, a format-version byte, then a UTF-8 JSON body.
+ */
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  const body: WireBody = { n: envelope.namespace, s: envelope.sender, q: envelope.sequence };
+  if (envelope.keys.length > 0) body.k = envelope.keys as string[];
+  if (envelope.dependencies.length > 0) body.d = envelope.dependencies as string[];
+  if (envelope.all) body.a = 1;
+  if (envelope.heartbeat) body.h = 1;
+  const json = JSON.stringify(body);
+  const bytes = Buffer.allocUnsafe(HEADER_BYTES + Buffer.byteLength(json));
+  bytes[0] = MAGIC_0;
+  bytes[1] = MAGIC_1;
+  bytes[2] = ENVELOPE_FORMAT_VERSION;
+  bytes.write(json, HEADER_BYTES, 'utf8');
+  return bytes;
+}
+
+/** The encoded size of an envelope's fixed part plus its lists' punctuation, for batching decisions. */
+export function envelopeOverheadBytes(namespace: string, sender: string): number {
+  return HEADER_BYTES + Buffer.byteLength(namespace) + Buffer.byteLength(sender) + 64;
+}
+
+/** Bytes one string adds to a JSON list in an envelope body. */
+export function listItemBytes(item: string): number {
+  return Buffer.byteLength(item) + 3 + (/["\\\u0000-\u001f]/.test(item) ? item.length : 0);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** Decodes bytes from the bus; never throws. */
+export function decodeEnvelope(payload: Uint8Array): DecodeResult {
+  if (payload.length < HEADER_BYTES || payload[0] !== MAGIC_0 || payload[1] !== MAGIC_1) return { ok: false, reason: 'foreign' };
+  if (payload[2] !== ENVELOPE_FORMAT_VERSION) return { ok: false, reason: 'version' };
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + HEADER_BYTES, payload.length - HEADER_BYTES).toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'corrupt' };
+  }
+  if (typeof body !== 'object' || body === null) return { ok: false, reason: 'corrupt' };
+  const wire = body as Partial<Record<keyof WireBody, unknown>>;
+  const keys = wire.k ?? [];
+  const dependencies = wire.d ?? [];
+  if (
+    typeof wire.n !== 'string' ||
+    typeof wire.s !== 'string' ||
+    !Number.isSafeInteger(wire.q) ||
+    !isStringList(keys) ||
+    !isStringList(dependencies) ||
+    (wire.a !== undefined && wire.a !== 1) ||
+    (wire.h !== undefined && wire.h !== 1)
+  ) {
+    return { ok: false, reason: 'corrupt' };
+  }
+  return {
+    ok: true,
+    envelope: {
+      namespace: wire.n,
+      sender: wire.s,
+      sequence: wire.q as number,
+      keys,
+      dependencies,
+      all: wire.a === 1,
+      heartbeat: wire.h === 1,
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** What one bus message asks every other instance to drop. Never values: only keys and dependencies. */
+export interface Invalidation {
+  /** Cache keys to remove (their dependents go too). */
+  readonly keys: readonly string[];
+  /** Tags and dependency keys whose dependents to remove. */
+  readonly dependencies: readonly string[];
+  /** Remove everything. */
+  readonly all: boolean;
+}
+
+/** One message on the bus. */
+export interface Envelope extends Invalidation {
+  /** The namespace of the services that must act on it; others drop it. */
+  readonly namespace: string;
+  /** The id of the sending instance: its own messages come back to it and are not applied. */
+  readonly sender: string;
+  /** Per-sender sequence number, from 1; on an ordered bus a jump means a message was lost. */
+  readonly sequence: number;
+  /** A liveness probe that invalidates nothing. */
+  readonly heartbeat: boolean;
+}
+
+/** Why a received message was dropped. */
+export type DropReason = 'foreign' | 'version' | 'corrupt' | 'namespace';

@@ -1,0 +1,205 @@
+import type { Invalidation } from './envelope';
+
+/** One encoded message waiting to be published. */
+export interface OutgoingMessage {
+  readonly payload: Uint8Array;
+  readonly sequence: number;
+}
+
+/** What the queue needs from the engine. */
+export interface PublishQueueHooks {
+  /** Encodes one batch, assigning it the next sequence number. */
+  encode(batch: Invalidation | 'heartbeat'): OutgoingMessage;
+  /** Hands the message to the transport. */
+  send(message: OutgoingMessage): Promise<void>;
+  /** One message was accepted by the bus. */
+  sent(message: OutgoingMessage): void;
+  /** One message was given up after every retry; `error` is the last failure. */
+  failed(error: unknown, attempts: number): void;
+}
+
+/** Batching and retry settings. */
+export interface PublishQueueSettings {
+  /** Payloads are cut to stay under this size (read when a batch is cut: the transport tells it on connect). */
+  readonly maxPayloadBytes: () => number;
+  /** Fixed bytes of every message and bytes each listed item adds, for cutting batches. */
+  readonly overheadBytes: number;
+  readonly itemBytes: (item: string) => number;
+  /** Beyond this many distinct pending keys and dependencies, the batch becomes one clear-all. */
+  readonly maxPendingItems: number;
+  /** Attempts per message before it is reported and dropped. */
+  readonly attempts: number;
+  readonly initialRetryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+}
+
+const NOTHING: readonly string[] = [];
+
+/**
+ * Coalesces invalidations into few messages and sends them one at a time, in order, retrying failures
+ * with exponential backoff. When nothing is in flight an invalidation is sent at once (no added
+ * latency); while a message is in flight, what arrives is deduplicated and sent as the next batch.
+ */
+export class PublishQueue {
+  private pendingKeys = new Set<string>();
+  private pendingDependencies = new Set<string>();
+  private pendingClear = false;
+  private readonly outbox: OutgoingMessage[] = [];
+  private running: Promise<void> | undefined;
+  private wakeRetry: (() => void) | undefined;
+  private stopped = false;
+  private linkUp = false;
+  private linkWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly settings: PublishQueueSettings,
+    private readonly hooks: PublishQueueHooks,
+  ) {}
+
+  /** Queues an invalidation and starts sending if idle. */
+  push(invalidation: Invalidation): void {
+    if (this.stopped) return;
+    if (invalidation.all) {
+      this.pendingClear = true;
+      this.pendingKeys.clear();
+      this.pendingDependencies.clear();
+    } else if (!this.pendingClear) {
+      for (const key of invalidation.keys) this.pendingKeys.add(key);
+      for (const dependency of invalidation.dependencies) this.pendingDependencies.add(dependency);
+      if (this.pendingKeys.size + this.pendingDependencies.size > this.settings.maxPendingItems) {
+        // Too much backlog to be worth sending key by key: every instance clearing is cheaper and as correct.
+        this.pendingClear = true;
+        this.pendingKeys.clear();
+        this.pendingDependencies.clear();
+      }
+    }
+    this.kick();
+  }
+
+  /** Queues a liveness probe unless something is already waiting to go (which proves liveness as well). */
+  pushHeartbeat(): void {
+    if (this.stopped || this.hasBacklog) return;
+    this.outbox.push(this.hooks.encode('heartbeat'));
+    this.kick();
+  }
+
+  /** Whether anything is queued or in flight. */
+  get hasBacklog(): boolean {
+    return this.running !== undefined || this.outbox.length > 0 || this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0;
+  }
+
+  /**
+   * Whether the transport's link is up. While it is down nothing is attempted, so no attempts are burnt:
+   * invalidations wait, deduplicated, and go out when it is back.
+   */
+  setLinkUp(up: boolean): void {
+    this.linkUp = up;
+    if (!up) return;
+    this.wakeRetry?.();
+    for (const wake of this.linkWaiters.splice(0)) wake();
+  }
+
+  /** Resolves once everything queued has been sent or given up. */
+  async drain(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  /** Stops sending; what is still queued is reported as failed. */
+  stop(reason: Error): void {
+    this.stopped = true;
+    this.setLinkUp(true);
+    this.moveToOutbox();
+    const abandoned = this.outbox.splice(0).length;
+    for (let i = 0; i < abandoned; i++) this.hooks.failed(reason, 0);
+  }
+
+  private kick(): void {
+    if (this.running === undefined) this.running = this.run().finally(() => (this.running = undefined));
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      if (this.outbox.length === 0) this.moveToOutbox();
+      const message = this.outbox[0];
+      if (message === undefined || this.stopped) return;
+      if (!this.linkUp) {
+        await this.waitForLink();
+        continue;
+      }
+      await this.sendWithRetries(message);
+      if (this.outbox[0] === message) this.outbox.shift();
+    }
+  }
+
+  private async sendWithRetries(message: OutgoingMessage): Promise<void> {
+    let delay = this.settings.initialRetryDelayMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.hooks.send(message);
+        this.hooks.sent(message);
+        return;
+      } catch (error) {
+        if (this.stopped) return;
+        if (!this.linkUp) {
+          // The transport reported the outage: wait for the link instead of burning attempts.
+          await this.waitForLink();
+          attempt = 0;
+          delay = this.settings.initialRetryDelayMs;
+          continue;
+        }
+        if (attempt >= this.settings.attempts) {
+          this.hooks.failed(error, attempt);
+          return;
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        timer.unref();
+        this.wakeRetry = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeRetry = undefined;
+      delay = Math.min(delay * 2, this.settings.maxRetryDelayMs);
+    }
+  }
+
+  private waitForLink(): Promise<void> {
+    return this.linkUp ? Promise.resolve() : new Promise<void>((resolve) => this.linkWaiters.push(resolve));
+  }
+
+  /** Turns the pending sets into encoded messages, each under the payload limit. */
+  private moveToOutbox(): void {
+    if (this.pendingClear) {
+      this.pendingClear = false;
+      this.outbox.push(this.hooks.encode({ keys: NOTHING, dependencies: NOTHING, all: true }));
+      return;
+    }
+    if (this.pendingKeys.size === 0 && this.pendingDependencies.size === 0) return;
+    const keys = this.pendingKeys;
+    const dependencies = this.pendingDependencies;
+    this.pendingKeys = new Set();
+    this.pendingDependencies = new Set();
+    const { overheadBytes, itemBytes } = this.settings;
+    const maxPayloadBytes = this.settings.maxPayloadBytes();
+    let batchKeys: string[] = [];
+    let batchDependencies: string[] = [];
+    let size = overheadBytes;
+    const cut = (): void => {
+      this.outbox.push(this.hooks.encode({ keys: batchKeys, dependencies: batchDependencies, all: false }));
+      batchKeys = [];
+      batchDependencies = [];
+      size = overheadBytes;
+    };
+    for (const [items, isKey] of [[keys, true], [dependencies, false]] as const) {
+      for (const item of items) {
+        const bytes = itemBytes(item);
+        if (size + bytes > maxPayloadBytes && batchKeys.length + batchDependencies.length > 0) cut();
+        (isKey ? batchKeys : batchDependencies).push(item);
+        size += bytes;
+      }
+    }
+    if (batchKeys.length + batchDependencies.length > 0) cut();
+  }
+}

@@ -1,0 +1,98 @@
+import { CacheConfigurationError } from '../errors';
+import type { SynchronizationTransport } from './transport';
+
+/** What the service does while the bus is down, when invalidations from other instances cannot arrive. */
+export type DisconnectedPolicy = 'serve-local' | 'bypass';
+
+/**
+ * The synchronization engine's settings, with the transport. Pass a bare transport to
+ * `CachingService.create({ synchronization })` for all the defaults.
+ */
+export interface SynchronizationOptions {
+  /** The bus: `new InProcessBus()`, `new RedisSynchronization({...})`, `new AzureServiceBusSynchronization({...})`. */
+  readonly transport: SynchronizationTransport;
+  /**
+   * While the link is down: `'serve-local'` keeps serving the local entries (they may go stale until the
+   * link is back, when the whole local cache is cleared); `'bypass'` runs every cached method as if it were
+   * not cached until the link is back.
+   * @default 'serve-local'
+   */
+  readonly whileDisconnected?: DisconnectedPolicy;
+  /**
+   * How often an idle instance publishes a heartbeat, whose echo proves the link still delivers. `0`
+   * turns heartbeats off (then only disconnections the transport reports are detected).
+   * @default 5000
+   */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * How long a published message may go without its echo before the link counts as down (a gap).
+   * @default 3 × {@link SynchronizationOptions.heartbeatIntervalMs}
+   */
+  readonly heartbeatTimeoutMs?: number;
+  /**
+   * Attempts to publish one message before it is given up and reported with an `error` event.
+   * @default 12
+   */
+  readonly publishAttempts?: number;
+  /** First delay between attempts; it doubles up to {@link SynchronizationOptions.maxRetryDelayMs}. @default 50 */
+  readonly initialRetryDelayMs?: number;
+  /** @default 5000 */
+  readonly maxRetryDelayMs?: number;
+  /**
+   * Distinct keys and tags waiting to be published beyond which they are replaced by one clear-all (a
+   * long outage then costs every instance a cold cache, not a flood).
+   * @default 100000
+   */
+  readonly maxPendingInvalidations?: number;
+  /** How long `dispose()` waits for queued publishes before reporting them as failed. @default 5000 */
+  readonly disposeTimeoutMs?: number;
+}
+
+/** {@link SynchronizationOptions} with every default filled in. */
+export type ResolvedSynchronizationOptions = Required<SynchronizationOptions>;
+
+function nonNegative(option: string, value: number): number {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new CacheConfigurationError(`synchronization.${option}`, `expected a non-negative number of milliseconds, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function isTransport(value: unknown): value is SynchronizationTransport {
+  return typeof value === 'object' && value !== null && typeof (value as SynchronizationTransport).connect === 'function';
+}
+
+/** Validates the `synchronization` option once and fills in its defaults. */
+export function resolveSynchronizationOptions(option: SynchronizationTransport | SynchronizationOptions): ResolvedSynchronizationOptions {
+  const options: SynchronizationOptions = isTransport(option) ? { transport: option } : option;
+  if (!isTransport(options.transport)) {
+    throw new CacheConfigurationError(
+      'synchronization',
+      'expected a transport (an object with connect(), such as new InProcessBus() or new RedisSynchronization({...})) or { transport, ... }.',
+    );
+  }
+  const policy = options.whileDisconnected ?? 'serve-local';
+  if (policy !== 'serve-local' && policy !== 'bypass') {
+    throw new CacheConfigurationError('synchronization.whileDisconnected', `expected 'serve-local' or 'bypass', got ${JSON.stringify(policy)}.`);
+  }
+  const heartbeatIntervalMs = nonNegative('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 5000);
+  const publishAttempts = options.publishAttempts ?? 12;
+  if (!(Number.isInteger(publishAttempts) && publishAttempts >= 1)) {
+    throw new CacheConfigurationError('synchronization.publishAttempts', `expected an integer of at least 1, got ${String(publishAttempts)}.`);
+  }
+  const maxPendingInvalidations = options.maxPendingInvalidations ?? 100_000;
+  if (!(Number.isInteger(maxPendingInvalidations) && maxPendingInvalidations >= 1)) {
+    throw new CacheConfigurationError('synchronization.maxPendingInvalidations', `expected a positive integer, got ${String(maxPendingInvalidations)}.`);
+  }
+  return {
+    transport: options.transport,
+    whileDisconnected: policy,
+    heartbeatIntervalMs,
+    heartbeatTimeoutMs: nonNegative('heartbeatTimeoutMs', options.heartbeatTimeoutMs ?? heartbeatIntervalMs * 3),
+    publishAttempts,
+    initialRetryDelayMs: nonNegative('initialRetryDelayMs', options.initialRetryDelayMs ?? 50),
+    maxRetryDelayMs: nonNegative('maxRetryDelayMs', options.maxRetryDelayMs ?? 5000),
+    maxPendingInvalidations,
+    disposeTimeoutMs: nonNegative('disposeTimeoutMs', options.disposeTimeoutMs ?? 5000),
+  };
+}

@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { Cache } from '../decorators/cache';
+import { CachingService } from '../service/caching-service';
+import type { SynchronizationTransport, TransportConnection, TransportListener } from '../sync/transport';
+import { nextEvent } from './next-event';
+
+/** How the conformance suite gets transports of the implementation under test. */
+export interface TransportConformanceOptions {
+  /**
+   * Creates a transport on the bus named `bus` (a channel, a topic…): transports created with the same
+   * name must reach each other, and those of different names must not.
+   */
+  createTransport(bus: string): SynchronizationTransport | Promise<SynchronizationTransport>;
+  /** Called after each test, to remove what the test created on the server. */
+  afterEach?(): void | Promise<void>;
+  /** How long to wait for one delivery before failing. @default 5000 */
+  readonly timeoutMs?: number;
+}
+
+/** The test-framework globals the suite needs (jest, vitest and mocha all provide them). */
+interface TestGlobals {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>, timeout?: number): void;
+  afterEach(body: () => Promise<void>): void;
+}
+
+/** Collects what one raw connection receives, and lets a test await the n-th payload. */
+class Inbox implements TransportListener {
+  readonly payloads: Uint8Array[] = [];
+  private waiters: (() => void)[] = [];
+  message(payload: Uint8Array): void {
+    this.payloads.push(Uint8Array.from(payload));
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  down(): void {}
+  up(): void {}
+  async waitFor(count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.payloads.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} payloads, received ${this.payloads.length} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+class Product {
+  static loads = 0;
+  @Cache({ tags: (id: number) => [`product:${id}`] })
+  static async get(id: number): Promise<string> {
+    Product.loads++;
+    return `product ${id} v${Product.loads}`;
+  }
+}
+
+let busCounter = 0;
+
+/**
+ * Declares the transport conformance suite: what every transport must do for the synchronization engine
+ * to keep caches coherent over it. Run it from a transport package's tests against a real server.
+ *
+ * @example
+ * ```ts
+ * describeTransportConformance('redis', { createTransport: (bus) => new RedisSynchronization({ connection: url, channel: bus }) });
+ * ```
+ */
+export function describeTransportConformance(name: string, options: TransportConformanceOptions): void {
+  const { describe, it, afterEach } = globalThis as unknown as TestGlobals;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const testTimeout = timeoutMs * 4;
+  const connections: TransportConnection[] = [];
+  const services: CachingService[] = [];
+  const newBus = (): string => `cachet-conformance-${process.pid}-${Date.now()}-${++busCounter}`;
+
+  async function connect(bus: string): Promise<{ connection: TransportConnection; inbox: Inbox }> {
+    const inbox = new Inbox();
+    const connection = await (await options.createTransport(bus)).connect(inbox);
+    connections.push(connection);
+    return { connection, inbox };
+  }
+
+  async function servicesOn<N extends 1 | 3>(bus: string, count: N): Promise<N extends 1 ? [CachingService] : [CachingService, CachingService, CachingService]> {
+    const created: CachingService[] = [];
+    for (let i = 0; i < count; i++) {
+      const service = CachingService.create({ synchronization: { transport: await options.createTransport(bus), heartbeatIntervalMs: 0 } });
+      services.push(service);
+      await service.initialize();
+      created.push(service);
+    }
+    return created as N extends 1 ? [CachingService] : [CachingService, CachingService, CachingService];
+  }
+
+  describe(`${name} transport conformance`, () => {
+    afterEach(async () => {
+      await Promise.all(services.splice(0).map((service) => service.dispose()));
+      await Promise.all(connections.splice(0).map((connection) => connection.close()));
+      await options.afterEach?.();
+    });
+
+    it('delivers a payload published right after connect() resolves to every connection, the publisher included', async () => {
+      const bus = newBus();
+      const [a, b, c] = [await connect(bus), await connect(bus), await connect(bus)];
+      await a.connection.publish(Buffer.from('hello'));
+      for (const { inbox } of [a, b, c]) {
+        await inbox.waitFor(1, timeoutMs);
+        assert.equal(Buffer.from(inbox.payloads[0] as Uint8Array).toString(), 'hello');
+      }
+    }, testTimeout);
+
+    it('keeps binary payloads intact, up to half the advertised maximum size', async () => {
+      const bus = newBus();
+      const [a, b] = [await connect(bus), await connect(bus)];
+      const bytes = Buffer.alloc(256 * 4);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256;
+      const large = Buffer.alloc(Math.floor(a.connection.maxPayloadBytes / 2), 0xca);
+      await a.connection.publish(bytes);
+      await a.connection.publish(large);
+      await b.inbox.waitFor(2, timeoutMs);
+      const received = b.inbox.payloads.map((payload) => Buffer.from(payload));
+      assert.ok(received.some((payload) => payload.equals(bytes)), 'the binary payload arrived altered');
+      assert.ok(received.some((payload) => payload.equals(large)), 'the large payload arrived altered');
+    }, testTimeout);
+
+    it('delivers one publisher\'s payloads in order when it says it is ordered', async () => {
+      const bus = newBus();
+      const [a, b] = [await connect(bus), await connect(bus)];
+      const count = 50;
+      await Promise.all(Array.from({ length: count }, (_, i) => a.connection.publish(Buffer.from(String(i)))));
+      await b.inbox.waitFor(count, timeoutMs);
+      const received = b.inbox.payloads.map((payload) => Number(Buffer.from(payload).toString()));
+      if (a.connection.ordered) assert.deepEqual(received, Array.from({ length: count }, (_, i) => i));
+      else assert.deepEqual([...received].sort((x, y) => x - y), Array.from({ length: count }, (_, i) => i));
+    }, testTimeout);
+
+    it('keeps buses apart', async () => {
+      const [a, other] = [await connect(newBus()), await connect(newBus())];
+      await other.connection.publish(Buffer.from('other'));
+      await a.connection.publish(Buffer.from('mine'));
+      await a.inbox.waitFor(1, timeoutMs);
+      // `mine` arrived after `other` was accepted by the server: had `other` crossed over, it would be here too.
+      assert.deepEqual(a.inbox.payloads.map((payload) => Buffer.from(payload).toString()), ['mine']);
+    }, testTimeout);
+
+    it('closes idempotently', async () => {
+      const { connection } = await connect(newBus());
+      await connection.close();
+      await connection.close();
+    }, testTimeout);
+
+    it('carries key, tag and clear invalidations between three caching services, ignoring each one\'s own echo', async () => {
+      const [a, b, c] = await servicesOn(newBus(), 3);
+      // Each service caches its own copy of product 1 (the class is bound to one service at a time).
+      for (const service of [a, b, c]) {
+        service.bind(Product);
+        await Product.get(1);
+        await Product.get(2);
+      }
+      const entries = (service: CachingService): number => service.stats().entries;
+      assert.deepEqual([a, b, c].map(entries), [2, 2, 2]);
+
+      a.bind(Product);
+      let delivered = Promise.all([b, c].map((service) => nextEvent(service, 'invalidate', (event) => event.source === 'remote', timeoutMs)));
+      await a.invalidate(() => Product.get(1));
+      await delivered;
+      assert.deepEqual([a, b, c].map(entries), [1, 1, 1]);
+
+      delivered = Promise.all([a, c].map((service) => nextEvent(service, 'invalidate', (event) => event.source === 'remote', timeoutMs)));
+      await b.invalidateTags('product:2');
+      await delivered;
+      assert.deepEqual([a, b, c].map(entries), [0, 0, 0]);
+
+      for (const service of [a, b, c]) {
+        service.bind(Product);
+        await Product.get(3);
+      }
+      delivered = Promise.all([a, b].map((service) => nextEvent(service, 'invalidate', (event) => event.all && event.source === 'remote', timeoutMs)));
+      await c.clear();
+      await delivered;
+      assert.deepEqual([a, b, c].map(entries), [0, 0, 0]);
+      // Messages went out (3) and came back to their senders without being applied there.
+      for (const service of [a, b, c]) {
+        const sync = service.stats().sync;
+        assert.ok(sync !== undefined && sync.echoes >= 1 && sync.applied === 2, `unexpected sync stats ${JSON.stringify(sync)}`);
+      }
+    }, testTimeout);
+
+    it('drops foreign and corrupt payloads, counting them, without failing', async () => {
+      const bus = newBus();
+      const [service] = await servicesOn(bus, 1);
+      const { connection } = await connect(bus);
+      const dropped = nextEvent(service, 'dropped-message', (event) => event.reason === 'corrupt', timeoutMs);
+      await connection.publish(Buffer.from('not a cachet message'));
+      await connection.publish(Buffer.from([0xca, 0xc7, 1, 0x7b]));
+      await dropped;
+      const stats = service.stats().sync;
+      assert.equal(stats?.dropped.foreign, 1);
+      assert.equal(stats?.dropped.corrupt, 1);
+    }, testTimeout);
+  });
+}
