@@ -16,7 +16,7 @@ function project(displayName: string, testMatch: string[], tsconfig = 'tsconfig.
     testMatch,
     testPathIgnorePatterns: ['/node_modules/', '/dist/', ...testPathIgnorePatterns],
     moduleNameMapper,
-    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: `<rootDir>/${tsconfig}`, isolatedModules: true }] },
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: `<rootDir>/${tsconfig}` }] },
   };
 }
 

@@ -6,6 +6,7 @@ export { InvalidateCache, type InvalidationMapping, type InvalidationTags, type 
 export type { MethodDecorator } from './decorators/method-decoration';
 export { NotCacheKey } from './decorators/not-cache-key';
 
+export { CachingContext } from './service/caching-context';
 export { CachingService, type GetOrSetOptions } from './service/caching-service';
 export type { CachingProfile, CachingServiceOptions } from './service/caching-service-options';
 export type { CachingEventListener, CachingEvents, GapReason } from './service/events';

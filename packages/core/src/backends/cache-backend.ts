@@ -29,6 +29,8 @@ export interface CacheBackend {
    * @returns the removed keys.
    */
   invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[];
+  /** The tags and dependency keys the live entry under `key` was stored with (empty when none or absent). */
+  dependenciesOf(key: string): readonly string[];
   /** Removes every entry. */
   clear(): void;
   /** Number of entries held, expired ones not yet purged included. */

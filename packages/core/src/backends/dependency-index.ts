@@ -1,14 +1,16 @@
+const NONE: readonly string[] = [];
+
 /**
  * Which keys depend on which tags or keys, kept in step with the entries that declare them so that it
  * never outgrows the cache.
  */
 export class DependencyIndex {
   private readonly dependents = new Map<string, Set<string>>();
-  private readonly dependenciesOf = new Map<string, readonly string[]>();
+  private readonly dependenciesByKey = new Map<string, readonly string[]>();
 
   /** Records that `key` depends on `dependencies` (replacing nothing: call {@link remove} first). */
   add(key: string, dependencies: readonly string[]): void {
-    this.dependenciesOf.set(key, dependencies);
+    this.dependenciesByKey.set(key, dependencies);
     for (const dependency of dependencies) {
       let keys = this.dependents.get(dependency);
       if (keys === undefined) {
@@ -21,15 +23,20 @@ export class DependencyIndex {
 
   /** Forgets `key`'s dependencies; called whenever its entry leaves the cache. */
   remove(key: string): void {
-    const dependencies = this.dependenciesOf.get(key);
+    const dependencies = this.dependenciesByKey.get(key);
     if (dependencies === undefined) return;
-    this.dependenciesOf.delete(key);
+    this.dependenciesByKey.delete(key);
     for (const dependency of dependencies) {
       const keys = this.dependents.get(dependency);
       if (keys === undefined) continue;
       keys.delete(key);
       if (keys.size === 0) this.dependents.delete(dependency);
     }
+  }
+
+  /** What `key` depends on. */
+  dependenciesOf(key: string): readonly string[] {
+    return this.dependenciesByKey.get(key) ?? NONE;
   }
 
   /** The keys that directly depend on `dependency`, as a copy safe to iterate while removing. */
@@ -41,11 +48,11 @@ export class DependencyIndex {
   /** Drops everything. */
   clear(): void {
     this.dependents.clear();
-    this.dependenciesOf.clear();
+    this.dependenciesByKey.clear();
   }
 
   /** Number of dependencies indexed and of keys that have some: what the index holds in memory. */
   get size(): { dependencies: number; keys: number } {
-    return { dependencies: this.dependents.size, keys: this.dependenciesOf.size };
+    return { dependencies: this.dependents.size, keys: this.dependenciesByKey.size };
   }
 }

@@ -68,7 +68,9 @@ export class MemoryBackend implements CacheBackend {
         ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(value === UNDEFINED ? undefined : value === NULL ? null : value, key) }
         : {}),
       ...(options.purgeExpired === true ? { ttlAutopurge: true } : {}),
-      ...(clock !== undefined ? { perf: { now: clock } } : {}),
+      // lru-cache caches the time for `ttlResolution` ms, and takes a start time of 0 for "never expires":
+      // an injected clock is read on every check, and shifted so that its 0 is a real instant.
+      ...(clock !== undefined ? { perf: { now: () => clock() + 1 }, ttlResolution: 0 } : {}),
       dispose: (_value, key) => this.index.remove(key),
     });
   }
@@ -107,6 +109,10 @@ export class MemoryBackend implements CacheBackend {
       }
     }
     return removed;
+  }
+
+  dependenciesOf(key: string): readonly string[] {
+    return this.index.dependenciesOf(key);
   }
 
   clear(): void {

@@ -39,10 +39,15 @@ export class CachedMethod {
     return this.describe(undefined).parameterNames;
   }
 
-  /** Whether `this` can be an instance of the class that declares this method (or a subclass). */
-  isDeclaredBy(thisArg: unknown): boolean {
-    const declaring = this.findDeclaringClass(thisArg);
-    return declaring !== undefined;
+  /** Whether the declaring class is known, so that {@link CachedMethod.describe} is final. */
+  get isResolved(): boolean {
+    return this.descriptor !== undefined;
+  }
+
+  /** Learns the declaring class from a class known to hold the method (itself or a subclass). */
+  locateIn(holderClass: object): void {
+    if (typeof holderClass !== 'function') return;
+    this.findDeclaringClass(this.isStatic ? holderClass : Object.create((holderClass as { prototype: object }).prototype));
   }
 
   /** What the key builder needs; resolved once, on the first call that can name the declaring class. */

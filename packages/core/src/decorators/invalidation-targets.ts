@@ -113,6 +113,7 @@ export function resolveTargets(targets: readonly InvalidationTarget[], decoratio
       const exists = typeof holder?.[reference.name] === 'function' || typeof holder?.prototype?.[reference.name] === 'function';
       throw new InvalidateCacheMappingError(mutatorName, cachedName, exists ? 'that method is not cached: add @Cache() to it.' : 'there is no cached method of that name.');
     }
+    method.locateIn(targetClass as object);
     const mapping = reference.mapping;
     const argsFor = mapping?.mapArgs !== undefined
       ? (args: readonly unknown[]) => [...(mapping.mapArgs as (...values: unknown[]) => readonly unknown[])(...args)]

@@ -4,6 +4,7 @@ import { CacheConfigurationError, NothingCapturedError, ServiceDisposedError } f
 import type { Invalidation } from '../sync/envelope';
 import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
 import { type CapturedCall, captureCalls } from './call-capture';
+import { addDependencies, closeScope, currentScope, type LoadScope, openScope, runInScope } from './caching-context';
 import { type CachingServiceOptions, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
 import { type CachingEventListener, type CachingEvents, EventHub } from './events';
 import { type Load, LoadFence } from './load-fence';
@@ -170,6 +171,16 @@ export class CachingService {
     this.invalidateEverywhere({ keys: [], dependencies: tags, all: false });
   }
 
+  /**
+   * Drops every entry that depends on `value` (through `CachingContext.current.addObjectDependency`), here
+   * and on every synchronized instance. The object is keyed by the key builder: a `@CacheKey()` entity by
+   * its key members, so any instance with the same identity will do.
+   */
+  async invalidateObject(value: object): Promise<void> {
+    this.assertUsable('invalidateObject');
+    this.invalidateEverywhere({ keys: [], dependencies: [this.objectKey(value)], all: false });
+  }
+
   /** Drops every entry, here and on every synchronized instance of this namespace. */
   async clear(): Promise<void> {
     this.assertUsable('clear');
@@ -246,6 +257,8 @@ export class CachingService {
     let settings = this.methodSettings.get(method);
     if (settings === undefined) {
       settings = resolveMethodSettings(this.options, method, thisArg);
+      // Under standard decorators the class name is learnt from `this`; settings are kept only once it is.
+      if (!method.isResolved) return settings;
       this.methodSettings.set(method, settings);
     }
     method.cachedFor = this;
@@ -269,6 +282,12 @@ export class CachingService {
   }
 
   private hit(key: string, value: unknown, settings: CacheSettings): unknown {
+    const caller = currentScope();
+    if (caller !== undefined) {
+      // A hit inside another cached method: the caller's result is built on this entry.
+      addDependencies(caller.load, [key]);
+      addDependencies(caller.load, this.backend.dependenciesOf(key));
+    }
     this.counters.hits++;
     if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
     return settings.clone ? structuredClone(value) : value;
@@ -278,19 +297,27 @@ export class CachingService {
     this.counters.misses++;
     if (this.events.listeners.miss !== undefined) this.events.emit('miss', { key });
     const running = this.fence.joinable.get(key);
-    if (running?.promise !== undefined) return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
+    if (running?.promise !== undefined) {
+      const caller = currentScope();
+      if (caller !== undefined) running.callers.push(caller.load);
+      return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
+    }
     return this.run(key, settings, method, execute, args);
   }
 
   /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
   private run(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
+    const caller = currentScope();
     const load = this.fence.begin(key, tags);
+    if (caller !== undefined) load.callers.push(caller.load);
+    const scope: LoadScope = { load, objectKey: this.objectKeyOf };
+    openScope();
     let result: unknown;
     try {
-      result = execute();
+      result = runInScope(scope, execute);
     } catch (error) {
-      this.fence.end(load);
+      this.endLoad(load);
       throw error;
     }
     if (!isPromiseLike(result)) {
@@ -301,7 +328,7 @@ export class CachingService {
     const promise = Promise.resolve(result).then(
       (value) => this.store(load, value, settings),
       (error: unknown) => {
-        this.fence.end(load);
+        this.endLoad(load);
         throw error;
       },
     );
@@ -323,9 +350,25 @@ export class CachingService {
     } catch (error) {
       this.events.emit('error', { error, operation: `store ${load.key}` });
     } finally {
-      this.fence.end(load);
+      for (const caller of load.callers) {
+        addDependencies(caller, [load.key]);
+        addDependencies(caller, load.dependencies);
+      }
+      this.endLoad(load);
     }
     return settings.clone ? structuredClone(value) : value;
+  }
+
+  private endLoad(load: Load): void {
+    this.fence.end(load);
+    closeScope();
+  }
+
+  private readonly objectKeyOf = (value: object): string => this.objectKey(value);
+
+  private objectKey(value: object): string {
+    if (typeof value !== 'object' || value === null) throw new CacheConfigurationError('object dependency', `expected an object, got ${String(value)}.`);
+    return this.options.keyBuilder.objectKey(value, this.options);
   }
 
   private invalidateEverywhere(invalidation: Invalidation): void {

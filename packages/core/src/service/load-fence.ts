@@ -9,6 +9,10 @@ export interface Load {
   readonly dependencies: string[];
   /** The shared result, for callers that join the load (single flight). */
   promise: Promise<unknown> | undefined;
+  /** Loads of callers waiting on this one: they receive its key and dependencies when it completes. */
+  readonly callers: Load[];
+  /** Set when the load ended; it takes no more dependencies. */
+  closed: boolean;
 }
 
 /** Beyond this many remembered dependency invalidations, those older than every running load are forgotten. */
@@ -29,7 +33,7 @@ export class LoadFence {
 
   /** Starts a load; the caller must {@link LoadFence.end} it whatever happens. */
   begin(key: string, dependencies: string[]): Load {
-    const load: Load = { key, startVersion: this.version, fenced: false, dependencies, promise: undefined };
+    const load: Load = { key, startVersion: this.version, fenced: false, dependencies, promise: undefined, callers: [], closed: false };
     this.running.add(load);
     return load;
   }
@@ -46,6 +50,7 @@ export class LoadFence {
   }
 
   end(load: Load): void {
+    load.closed = true;
     if (this.joinable.get(load.key) === load) this.joinable.delete(load.key);
     this.running.delete(load);
     if (this.running.size === 0) this.dependencyInvalidatedAt.clear();
