@@ -84,6 +84,7 @@ export class Synchronizer {
       this.connection = await this.options.transport.connect(listener);
     } catch (error) {
       this.stats.state = 'idle';
+      if (error instanceof SynchronizationError) throw error;
       throw new SynchronizationError('E_SYNC_CONNECT', this.transportName, `could not connect: ${(error as Error)?.message ?? String(error)}`, { cause: error });
     }
     if (this.stats.state === 'connecting') this.stats.state = 'up';

@@ -1,0 +1,118 @@
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { RedisSynchronizationOptionError } from './errors';
+
+/** An ioredis client or cluster, connected or not. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * Where Redis is: a URL (`redis://user:pass@host:6379/0`, `rediss://…`), ioredis options, or an existing
+ * ioredis client or cluster. From a URL or options, cachet creates, and later closes, its own connections;
+ * an existing client is used for publishing and `duplicate()`d for the subscription, and never closed.
+ */
+export type RedisConnection = string | RedisOptions | RedisClient;
+
+/** Options of {@link RedisSynchronization}. */
+export interface RedisSynchronizationOptions {
+  /** The Redis server, cluster or client to synchronize through. See {@link RedisConnection}. */
+  connection: RedisConnection;
+  /**
+   * The pub/sub channel invalidations travel on. Services that must stay coherent use the same channel;
+   * the caching service's `namespace` already keeps applications apart on one channel.
+   * @default 'cachet:invalidation'
+   */
+  channel?: string;
+  /**
+   * How long `connect()` (run by `CachingService.initialize()`) waits for Redis to accept the connections
+   * and acknowledge the subscription before it rejects. A refused connection rejects at once.
+   * @default 10_000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long a publish on a connection cachet created waits for Redis to answer before it rejects (ioredis
+   * `commandTimeout`); the engine then retries. A client you pass in keeps its own settings.
+   * @default 5_000
+   */
+  publishTimeoutMs?: number;
+}
+
+/** {@link RedisSynchronizationOptions} validated, with every default filled in. */
+export interface ResolvedRedisSynchronizationOptions {
+  readonly connection: RedisConnection;
+  readonly channel: string;
+  readonly connectTimeoutMs: number;
+  readonly publishTimeoutMs: number;
+}
+
+/** The channel used when none is given. */
+export const DEFAULT_CHANNEL = 'cachet:invalidation';
+
+/** Tells an ioredis client or cluster apart from a URL or an options object. */
+export function isRedisClient(connection: RedisConnection): connection is RedisClient {
+  return typeof connection === 'object' && typeof (connection as Partial<RedisClient>).duplicate === 'function';
+}
+
+/**
+ * Validates the options once, at construction, and fills in the defaults.
+ * @throws {@link RedisSynchronizationOptionError} naming the first invalid option.
+ */
+export function resolveRedisSynchronizationOptions(options: RedisSynchronizationOptions): ResolvedRedisSynchronizationOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new RedisSynchronizationOptionError('options', 'expected an object such as `{ connection: "redis://127.0.0.1:6379" }`.');
+  }
+  return {
+    connection: validateConnection(options.connection),
+    channel: validateChannel(options.channel),
+    connectTimeoutMs: validateDuration('connectTimeoutMs', options.connectTimeoutMs, 10_000),
+    publishTimeoutMs: validateDuration('publishTimeoutMs', options.publishTimeoutMs, 5_000),
+  };
+}
+
+function validateConnection(connection: unknown): RedisConnection {
+  if (connection === undefined) {
+    throw new RedisSynchronizationOptionError('connection', 'is required. Pass a Redis URL such as "redis://127.0.0.1:6379", ioredis options, or an ioredis client.');
+  }
+  if (typeof connection === 'string') {
+    if (connection.trim() === '') {
+      throw new RedisSynchronizationOptionError('connection', 'the URL is empty. Pass a URL such as "redis://127.0.0.1:6379".');
+    }
+    return connection;
+  }
+  if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
+    throw new RedisSynchronizationOptionError(
+      'connection',
+      `expected a Redis URL, ioredis options or an ioredis client, but got ${describe(connection)}.`,
+    );
+  }
+  const candidate = connection as RedisConnection;
+  if (isRedisClient(candidate) && !candidate.isCluster && (candidate as Redis).mode !== 'normal') {
+    throw new RedisSynchronizationOptionError(
+      'connection',
+      `the ioredis client is in "${(candidate as Redis).mode}" mode and cannot publish. Pass a client that is not subscribed to anything, or a URL.`,
+    );
+  }
+  return candidate;
+}
+
+function validateChannel(channel: unknown): string {
+  if (channel === undefined) return DEFAULT_CHANNEL;
+  if (typeof channel !== 'string' || channel === '') {
+    throw new RedisSynchronizationOptionError('channel', `expected a non-empty string, but got ${describe(channel)}.`);
+  }
+  return channel;
+}
+
+function validateDuration(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new RedisSynchronizationOptionError(option, `expected a positive whole number of milliseconds, but got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'number') return String(value);
+  return `a value of type ${typeof value}`;
+}

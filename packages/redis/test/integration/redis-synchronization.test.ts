@@ -1,0 +1,130 @@
+import type { TransportConnection } from '@cachet/core';
+import { RedisSynchronization } from '@cachet/redis';
+import { Redis } from 'ioredis';
+import { RecordingListener } from '../support/recording-listener';
+import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
+import { UnhandledErrors } from '../support/unhandled-errors';
+
+const unhandled = new UnhandledErrors();
+const open: TransportConnection[] = [];
+
+async function connect(transport: RedisSynchronization, listener = new RecordingListener()) {
+  const connection = await transport.connect(listener);
+  open.push(connection);
+  return { connection, listener };
+}
+
+beforeAll(() => assertRedisReachable());
+beforeEach(() => unhandled.start());
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((connection) => connection.close()));
+  expect(unhandled.stop()).toEqual([]);
+});
+
+describe('RedisSynchronization on a real Redis', () => {
+  it('delivers a publish to every connection on the channel, the publisher included', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('fan-out') });
+    const peers = await Promise.all([connect(transport), connect(transport), connect(transport)]);
+
+    await peers[0]!.connection.publish(Buffer.from('from-0'));
+    await peers[2]!.connection.publish(Buffer.from('from-2'));
+
+    for (const { listener } of peers) {
+      await listener.waitUntil('both messages', () => listener.messages.length === 2);
+      expect(listener.texts).toEqual(['from-0', 'from-2']);
+    }
+  });
+
+  it('delivers one publisher’s messages in the order they were published', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('order') });
+    const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
+    const sent = Array.from({ length: 200 }, (_, i) => `m${i}`);
+
+    await Promise.all(sent.map((text) => sender.connection.publish(Buffer.from(text))));
+
+    await receiver.listener.waitUntil('200 messages', () => receiver.listener.messages.length === sent.length);
+    expect(receiver.listener.texts).toEqual(sent);
+    expect(sender.connection.ordered).toBe(true);
+  });
+
+  it('keeps channels apart', async () => {
+    const shop = await connect(new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('shop') }));
+    const blog = await connect(new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('blog') }));
+
+    await blog.connection.publish(Buffer.from('blog-only'));
+    await shop.connection.publish(Buffer.from('shop-only'));
+
+    await shop.listener.waitForMessage('shop-only');
+    await blog.listener.waitForMessage('blog-only');
+    expect(shop.listener.texts).toEqual(['shop-only']);
+    expect(blog.listener.texts).toEqual(['blog-only']);
+  });
+
+  it('delivers binary payloads byte for byte, up to maxPayloadBytes', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('binary') });
+    const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
+    const everyByte = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const large = new Uint8Array(sender.connection.maxPayloadBytes).map((_, i) => (i * 7919) % 256);
+    const window = new Uint8Array([9, 9, 0, 255, 10, 13, 9, 9]).subarray(2, 6);
+
+    for (const payload of [everyByte, large, window, new Uint8Array(0)]) await sender.connection.publish(payload);
+
+    await receiver.listener.waitUntil('four messages', () => receiver.listener.messages.length === 4);
+    const expected = [Buffer.from(everyByte), Buffer.from(large), Buffer.from([0, 255, 10, 13]), Buffer.alloc(0)];
+    expect(receiver.listener.messages.map((message, i) => message.equals(expected[i]!))).toEqual([true, true, true, true]);
+  });
+
+  it('is subscribed when connect() resolves: a publish right after it is received', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('subscribed') });
+    const sender = await connect(transport);
+    for (let round = 0; round < 20; round += 1) {
+      const receiver = await connect(transport);
+      await sender.connection.publish(Buffer.from(`round-${round}`));
+      await receiver.listener.waitForMessage(`round-${round}`);
+    }
+  });
+
+  it('publishes through a client the user gave, and leaves it open on close()', async () => {
+    const client = new Redis(REDIS_URL);
+    const transport = new RedisSynchronization({ connection: client, channel: uniqueChannel('user-client') });
+    const { connection, listener } = await connect(transport);
+
+    await connection.publish(Buffer.from('via-user-client'));
+    await listener.waitForMessage('via-user-client');
+    await connection.close();
+
+    expect(client.status).toBe('ready');
+    await expect(client.ping()).resolves.toBe('PONG');
+    await client.quit();
+  });
+
+  it('refuses a client that is in subscriber mode, since it cannot publish', async () => {
+    const client = new Redis(REDIS_URL);
+    await client.subscribe(uniqueChannel('busy'));
+    expect(() => new RedisSynchronization({ connection: client })).toThrow(/RedisSynchronization\.connection.*subscriber/);
+    await client.quit();
+  });
+
+  it('closes idempotently, stops delivering, and rejects publishes afterwards', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('close') });
+    const [closing, other] = await Promise.all([connect(transport), connect(transport)]);
+
+    await Promise.all([closing.connection.close(), closing.connection.close()]);
+    await closing.connection.close();
+    await other.connection.publish(Buffer.from('after-close'));
+    await other.listener.waitForMessage('after-close');
+
+    expect(closing.listener.messages).toEqual([]);
+    expect(closing.listener.downs).toEqual([]);
+    await expect(closing.connection.publish(Buffer.from('x'))).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH' });
+  });
+
+  it('rejects connect() with E_SYNC_CONNECT when Redis cannot be reached', async () => {
+    const transport = new RedisSynchronization({ connection: 'redis://127.0.0.1:1', channel: uniqueChannel('unreachable') });
+
+    const failure = transport.connect(new RecordingListener());
+
+    await expect(failure).rejects.toMatchObject({ code: 'E_SYNC_CONNECT', transport: 'redis' });
+    await expect(failure).rejects.toThrow(/127\.0\.0\.1:1.*ECONNREFUSED/);
+  });
+});

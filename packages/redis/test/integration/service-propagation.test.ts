@@ -1,0 +1,123 @@
+import { Redis } from 'ioredis';
+import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
+import { disposeInstances, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
+import { UnhandledErrors } from '../support/unhandled-errors';
+
+const unhandled = new UnhandledErrors();
+let store: Map<string, number>;
+let channel: string;
+
+beforeAll(() => assertRedisReachable());
+beforeEach(() => {
+  unhandled.start();
+  store = new Map([
+    ['apple', 1],
+    ['pear', 2],
+  ]);
+  channel = uniqueChannel('service');
+});
+afterEach(async () => {
+  await disposeInstances();
+  expect(unhandled.stop()).toEqual([]);
+});
+
+/** Reads `sku` on every instance so each caches it. */
+async function warm(instances: readonly Instance[], sku: string): Promise<void> {
+  for (const { inventory } of instances) await inventory.stock(sku);
+}
+
+describe('CachingService over RedisSynchronization', () => {
+  it.each([2, 3])('propagates an @InvalidateCache update to the other %i-1 instances', async (count) => {
+    const instances = await startInstances(count, store, { connection: REDIS_URL, channel });
+    await warm(instances, 'apple');
+    const [writer, ...readers] = instances as [Instance, ...Instance[]];
+    const delivered = readers.map(({ service }) => nextRemoteInvalidation(service));
+
+    await writer.inventory.setStock('apple', 10);
+    await Promise.all(delivered);
+
+    for (const { inventory } of instances) await expect(inventory.stock('apple')).resolves.toBe(10);
+  });
+
+  it('propagates service.invalidate(), and leaves other keys cached', async () => {
+    const [a, b] = (await startInstances(2, store, { connection: REDIS_URL, channel })) as [Instance, Instance];
+    await warm([a, b], 'apple');
+    await warm([a, b], 'pear');
+    store.set('apple', 11);
+    store.set('pear', 22);
+    const delivered = nextRemoteInvalidation(b.service);
+
+    await a.service.invalidate(() => a.inventory.stock('apple'));
+    await delivered;
+
+    await expect(b.inventory.stock('apple')).resolves.toBe(11);
+    await expect(b.inventory.stock('pear')).resolves.toBe(2);
+  });
+
+  it('propagates tag invalidation and clear()', async () => {
+    const [a, b, c] = (await startInstances(3, store, { connection: REDIS_URL, channel })) as [Instance, Instance, Instance];
+    await warm([a, b, c], 'apple');
+    await warm([a, b, c], 'pear');
+    store.set('apple', 12);
+    store.set('pear', 23);
+
+    const tagged = [b, c].map(({ service }) => nextRemoteInvalidation(service));
+    await a.service.invalidateTags('sku:apple');
+    expect((await Promise.all(tagged)).map((event) => event.dependencies)).toEqual([['sku:apple'], ['sku:apple']]);
+    for (const { inventory } of [b, c]) {
+      await expect(inventory.stock('apple')).resolves.toBe(12);
+      await expect(inventory.stock('pear')).resolves.toBe(2);
+    }
+
+    const cleared = [a, b].map(({ service }) => nextRemoteInvalidation(service));
+    await c.service.clear();
+    expect((await Promise.all(cleared)).map((event) => event.all)).toEqual([true, true]);
+    for (const { inventory } of [a, b]) await expect(inventory.stock('pear')).resolves.toBe(23);
+  });
+
+  it('ignores its own messages when they come back, counting them as echoes', async () => {
+    const [a, b] = (await startInstances(2, store, { connection: REDIS_URL, channel })) as [Instance, Instance];
+    const remoteOnA: unknown[] = [];
+    a.service.on('invalidate', (event) => event.source === 'remote' && remoteOnA.push(event));
+
+    const fromA = nextRemoteInvalidation(b.service);
+    await a.service.invalidateTags('from-a');
+    await fromA;
+    // Redis delivers in one order to every subscriber: once B's answer reaches A, A's own echo has too.
+    const fromB = nextRemoteInvalidation(a.service);
+    await b.service.invalidateTags('from-b');
+    await fromB;
+
+    expect(remoteOnA).toEqual([expect.objectContaining({ dependencies: ['from-b'] })]);
+    expect(a.service.stats().sync).toMatchObject({ echoes: expect.any(Number), applied: 1 });
+    expect(a.service.stats().sync?.echoes).toBeGreaterThanOrEqual(1);
+  });
+
+  it('drops foreign and corrupt messages on the channel, counts them, and keeps working', async () => {
+    const [a, b] = (await startInstances(2, store, { connection: REDIS_URL, channel })) as [Instance, Instance];
+    await warm([a, b], 'apple');
+    const raw = new Redis(REDIS_URL);
+    const drops = ['foreign', 'corrupt', 'version'].map((reason) => nextEvent(b.service, 'dropped-message', (event) => event.reason === reason));
+
+    await raw.publish(channel, 'hello from another application');
+    await raw.publish(channel, Buffer.from([0xca, 0xc7, 1, ...Buffer.from('{"n":"inventory", broken')]));
+    await raw.publish(channel, Buffer.from([0xca, 0xc7, 99, 0]));
+    await Promise.all(drops);
+    await raw.quit();
+
+    expect(b.service.stats().sync?.dropped).toMatchObject({ foreign: 1, corrupt: 1, version: 1 });
+    const delivered = nextRemoteInvalidation(b.service);
+    await a.inventory.setStock('apple', 13);
+    await delivered;
+    await expect(b.inventory.stock('apple')).resolves.toBe(13);
+  });
+
+  it('keeps namespaces apart on a shared channel', async () => {
+    const [shop] = (await startInstances(1, store, { connection: REDIS_URL, channel })) as [Instance];
+    const [blog] = (await startInstances(1, store, { connection: REDIS_URL, channel, namespace: 'blog' })) as [Instance];
+
+    const dropped = nextEvent(blog.service, 'dropped-message', (event) => event.reason === 'namespace');
+    await shop.service.clear();
+    await dropped;
+  });
+});
