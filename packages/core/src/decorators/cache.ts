@@ -39,10 +39,16 @@ export function Cache(options: CacheOptions = {}): MethodDecorator {
         return method.returnsPromise === false ? undefined : Promise.resolve(undefined);
       }
       // `arguments` instead of a rest parameter: no array is allocated on a hit.
-      return CachingService.serviceFor(this).invokeMethod(method, this, arguments);
+      try {
+        return CachingService.serviceFor(this).invokeMethod(method, this, arguments);
+      } catch (error) {
+        // A promise-returning method reports its failures (a bad key argument, say) as rejections.
+        if (method.returnsPromise === true) return Promise.reject(error);
+        throw error;
+      }
     } as AnyMethod;
     preserveIdentity(wrapper, decoration.original);
-    method.wrapper = wrapper;
+    decoration.whenDefined((definedClass) => method.locateIn(definedClass));
     decoration.record.cachedMethods.set(decoration.name, method);
     return decoration.replace(wrapper);
   }) as MethodDecorator;

@@ -1,8 +1,8 @@
 import { DecoratorUsageError } from '../errors';
 import type { MethodKeyDescriptor } from '../keys/key-builder';
-import { readParameterNames } from '../keys/parameter-names';
+import { readParameterList } from '../keys/parameter-names';
 import type { CacheOptions } from './cache-options';
-import type { ClassRecord } from './class-registry';
+import { type ClassRecord, ownRecordOf } from './class-registry';
 import type { AnyMethod } from './method-decoration';
 
 /**
@@ -13,8 +13,6 @@ import type { AnyMethod } from './method-decoration';
 export class CachedMethod {
   /** `true` once the method returned a promise, `false` once it returned anything else. */
   returnsPromise: boolean | undefined;
-  /** The function installed in place of the method. */
-  wrapper: AnyMethod | undefined;
   /** The service whose settings {@link CachedMethod.cachedSettings} holds: a one-entry cache for the hot path. */
   cachedFor: object | undefined;
   cachedSettings: unknown;
@@ -54,7 +52,7 @@ export class CachedMethod {
   describe(thisArg: unknown): MethodKeyDescriptor {
     if (this.descriptor !== undefined) return this.descriptor;
     const declaring = this.findDeclaringClass(thisArg);
-    const parameterNames = readParameterNames(this.original);
+    const { names: parameterNames, restIndex } = readParameterList(this.original);
     while (parameterNames.length < this.original.length) parameterNames.push(undefined);
     const excluded = new Set(this.record.excludedParameters.get(this.name));
     for (const item of this.options.notCacheKey ?? []) {
@@ -71,6 +69,7 @@ export class CachedMethod {
       methodName: String(this.name),
       parameterNames,
       keyParameterIndexes: parameterNames.map((_, index) => index).filter((index) => !excluded.has(index)),
+      restParameterIndex: restIndex,
       isStatic: this.isStatic,
       customKey: this.options.key as ((...args: unknown[]) => unknown) | undefined,
     };
@@ -80,15 +79,17 @@ export class CachedMethod {
 
   /**
    * The class that declares the method. Known at decoration time with `experimentalDecorators`; under
-   * standard decorators, found by walking from `this` to the prototype (or class) that holds the wrapper.
+   * standard decorators, found by walking from `this` up its classes to the one whose own record holds
+   * this method (private `#methods` are on no prototype, so the record, not the function, identifies it).
    */
   private findDeclaringClass(thisArg: unknown): object | undefined {
     if (this.declaringClass !== undefined) return this.declaringClass;
-    if (this.wrapper === undefined || (typeof thisArg !== 'object' && typeof thisArg !== 'function') || thisArg === null) return undefined;
+    if ((typeof thisArg !== 'object' && typeof thisArg !== 'function') || thisArg === null) return undefined;
     for (let holder: object | null = this.isStatic ? thisArg : Object.getPrototypeOf(thisArg); holder !== null; holder = Object.getPrototypeOf(holder)) {
-      if (Object.hasOwn(holder, this.name) && (holder as Record<string | symbol, unknown>)[this.name] === this.wrapper) {
-        this.declaringClass = this.isStatic ? holder : (holder.constructor as object);
-        return this.declaringClass;
+      const candidate: unknown = this.isStatic ? holder : Object.hasOwn(holder, 'constructor') ? (holder as { constructor: unknown }).constructor : undefined;
+      if (typeof candidate === 'function' && ownRecordOf(candidate) === this.record) {
+        this.declaringClass = candidate;
+        return candidate;
       }
     }
     return undefined;

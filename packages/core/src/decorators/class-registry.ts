@@ -62,3 +62,11 @@ export function recordOfClass(constructor: object | null): ClassRecord | undefin
   }
   return undefined;
 }
+
+/** The record of exactly this class (not of a base class), whichever decorator flavour compiled it. */
+export function ownRecordOf(constructor: Function): ClassRecord | undefined {
+  const legacy = byConstructor.get(constructor);
+  if (legacy !== undefined || !Object.hasOwn(constructor, METADATA)) return legacy;
+  const metadata = (constructor as unknown as Record<symbol, object | null | undefined>)[METADATA];
+  return metadata !== null && metadata !== undefined && Object.hasOwn(metadata, RECORD) ? (metadata as Record<symbol, ClassRecord>)[RECORD] : undefined;
+}

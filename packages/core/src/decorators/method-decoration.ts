@@ -24,6 +24,11 @@ export interface MethodDecoration {
   readonly record: ClassRecord;
   /** Known at decoration time with `experimentalDecorators`; found from `this` on first call otherwise. */
   readonly declaringClass: object | undefined;
+  /**
+   * Calls `callback` with the class once it is defined, for a static method under standard decorators (so
+   * that a call without `this`, such as `ids.map(Catalogue.load)`, still knows its class). A no-op otherwise.
+   */
+  whenDefined(callback: (definedClass: object) => void): void;
   /** Installs the replacement and returns what the decorator must return. */
   replace(replacement: AnyMethod): unknown;
 }
@@ -54,6 +59,13 @@ export function readMethodDecoration(decorator: string, args: readonly unknown[]
       original: first as AnyMethod,
       record: recordOfMetadata(context.metadata),
       declaringClass: undefined,
+      whenDefined: (callback) => {
+        if (context.static) {
+          context.addInitializer(function (this: unknown) {
+            callback(this as object);
+          });
+        }
+      },
       replace: (replacement) => replacement,
     };
   }
@@ -74,6 +86,7 @@ export function readMethodDecoration(decorator: string, args: readonly unknown[]
     original: descriptor.value as AnyMethod,
     record: recordOfLegacyTarget(target),
     declaringClass: isStatic ? target : (target.constructor as object),
+    whenDefined: () => undefined,
     replace: (replacement) => {
       descriptor.value = replacement;
       return descriptor;

@@ -20,7 +20,7 @@ export interface DefaultKeyBuilderOptions {
 /** Shortest accepted {@link DefaultKeyBuilderOptions.maxKeyLength}: a hashed key needs 43 characters plus its prefix. */
 const MIN_MAX_KEY_LENGTH = 64;
 
-/** Encodes one key item of a call, turning an encoding failure into a {@link CacheKeyError} at that item. */
+/** Encodes the key items of a call (without `this`), joined by commas; throws {@link CacheKeyError} at a bad item. */
 type ItemEncoder = (thisArg: unknown, args: ArrayLike<unknown>) => string;
 
 /**
@@ -104,9 +104,9 @@ export class DefaultKeyBuilder implements KeyBuilder {
 
 /** Builds the function that encodes a call's key items (without `this`), specialised by their count. */
 function compileItems(method: MethodKeyDescriptor): ItemEncoder {
-  const { parameterNames, customKey } = method;
+  const { parameterNames, customKey, restParameterIndex } = method;
   const encodeArgument = (args: ArrayLike<unknown>, index: number): string => {
-    const value = args[index];
+    const value = index === restParameterIndex ? Array.prototype.slice.call(args, index) : args[index];
     // Primitive fast paths: no allocation, no try/catch.
     if (typeof value === 'number') return '' + value;
     if (typeof value === 'string') return encodeString(value);

@@ -7,6 +7,8 @@ export interface MethodKeyDescriptor {
   readonly parameterNames: readonly (string | undefined)[];
   /** Positions of the arguments that form the key, ascending (arguments excluded by `@NotCacheKey` are left out). */
   readonly keyParameterIndexes: readonly number[];
+  /** Position of a rest parameter: its key item is the array of every argument from there on. */
+  readonly restParameterIndex?: number | undefined;
   /** Whether the method is static (then `this` is the class and never part of the key). */
   readonly isStatic: boolean;
   /**

@@ -13,11 +13,24 @@ const IDENTIFIER = /[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*/uy;
  * cannot read (a native or bound function, a class) it returns what it found, possibly `[]`.
  */
 export function readParameterNames(fn: Function): (string | undefined)[] {
+  return readParameterList(fn).names;
+}
+
+/** A function's parameters as read from its source. */
+export interface ParameterList {
+  readonly names: (string | undefined)[];
+  /** Position of the rest parameter (`...values`), if there is one. */
+  readonly restIndex: number | undefined;
+}
+
+/** Reads a function's parameter names and where its rest parameter is, as {@link readParameterNames} does. */
+export function readParameterList(fn: Function): ParameterList {
   try {
-    const source = Function.prototype.toString.call(fn);
-    return new ParameterScanner(source).read();
+    const scanner = new ParameterScanner(Function.prototype.toString.call(fn));
+    const names = scanner.read();
+    return { names, restIndex: scanner.restIndex };
   } catch {
-    return [];
+    return { names: [], restIndex: undefined };
   }
 }
 
@@ -25,6 +38,8 @@ export function readParameterNames(fn: Function): (string | undefined)[] {
 class ParameterScanner {
   /** The last significant (non-space, non-comment) character, to tell a regex from a division. */
   private previous = '';
+  /** Set by {@link ParameterScanner.read} when the list ends with a rest parameter. */
+  restIndex: number | undefined;
 
   constructor(private readonly source: string) {}
 
@@ -66,7 +81,10 @@ class ParameterScanner {
     while (i < this.source.length) {
       const end = this.scanCode(i, ',)');
       const first = this.skipAllTrivia(i);
-      if (first < end) names.push(this.nameAt(first));
+      if (first < end) {
+        if (this.source.startsWith('...', first)) this.restIndex = names.length;
+        names.push(this.nameAt(first));
+      }
       if (this.source.charAt(end) !== ',') break;
       i = end + 1;
     }

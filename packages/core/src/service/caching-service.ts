@@ -194,10 +194,12 @@ export class CachingService {
   async refresh<T>(call: () => T): Promise<Awaited<T>> {
     this.assertUsable('refresh');
     const [first, ...others] = this.capture('refresh', call).map(({ captured, key, settings }) => {
+      const execute = (): unknown => captured.method.original.apply(captured.thisArg, captured.args as never[]);
+      if (!settings.enabled || this.bypass) return execute();
       this.fence.invalidate([key], []);
       this.backend.invalidate([], [key]);
       this.synchronizer?.publish({ keys: [key], dependencies: [], all: false });
-      return this.run(key, settings, captured.method, () => captured.method.original.apply(captured.thisArg, captured.args as never[]), captured.args);
+      return this.run(key, settings, captured.method, execute, captured.args);
     });
     await Promise.all(others);
     return (await first) as Awaited<T>;

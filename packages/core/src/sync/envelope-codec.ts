@@ -44,9 +44,9 @@ export function envelopeOverheadBytes(namespace: string, sender: string): number
   return HEADER_BYTES + Buffer.byteLength(namespace) + Buffer.byteLength(sender) + 64;
 }
 
-/** Bytes one string adds to a JSON list in an envelope body. */
+/** Bytes one string adds to a JSON list in an envelope body: exactly its JSON form plus a comma. */
 export function listItemBytes(item: string): number {
-  return Buffer.byteLength(item) + 3 + (/["\\\u0000-\u001f]/.test(item) ? item.length : 0);
+  return Buffer.byteLength(JSON.stringify(item)) + 1;
 }
 
 function isStringList(value: unknown): value is string[] {

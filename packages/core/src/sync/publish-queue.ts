@@ -45,7 +45,9 @@ export class PublishQueue {
   private pendingDependencies = new Set<string>();
   private pendingClear = false;
   private readonly outbox: OutgoingMessage[] = [];
-  private running: Promise<void> | undefined;
+  /** Whether the send loop runs; cleared synchronously as the loop ends, so a push never finds it finishing. */
+  private active = false;
+  private loop: Promise<void> = Promise.resolve();
   private wakeRetry: (() => void) | undefined;
   private stopped = false;
   private linkUp = false;
@@ -85,7 +87,7 @@ export class PublishQueue {
 
   /** Whether anything is queued or in flight. */
   get hasBacklog(): boolean {
-    return this.running !== undefined || this.outbox.length > 0 || this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0;
+    return this.active || this.outbox.length > 0 || this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0;
   }
 
   /**
@@ -101,7 +103,7 @@ export class PublishQueue {
 
   /** Resolves once everything queued has been sent or given up. */
   async drain(): Promise<void> {
-    while (this.running !== undefined) await this.running;
+    while (this.active) await this.loop;
   }
 
   /** Stops sending; what is still queued is reported as failed. */
@@ -114,20 +116,26 @@ export class PublishQueue {
   }
 
   private kick(): void {
-    if (this.running === undefined) this.running = this.run().finally(() => (this.running = undefined));
+    if (this.active) return;
+    this.active = true;
+    this.loop = this.run();
   }
 
   private async run(): Promise<void> {
-    for (;;) {
-      if (this.outbox.length === 0) this.moveToOutbox();
-      const message = this.outbox[0];
-      if (message === undefined || this.stopped) return;
-      if (!this.linkUp) {
-        await this.waitForLink();
-        continue;
+    try {
+      for (;;) {
+        if (this.outbox.length === 0) this.moveToOutbox();
+        const message = this.outbox[0];
+        if (message === undefined || this.stopped) return;
+        if (!this.linkUp) {
+          await this.waitForLink();
+          continue;
+        }
+        await this.sendWithRetries(message);
+        if (this.outbox[0] === message) this.outbox.shift();
       }
-      await this.sendWithRetries(message);
-      if (this.outbox[0] === message) this.outbox.shift();
+    } finally {
+      this.active = false;
     }
   }
 

@@ -1,4 +1,4 @@
-import { CacheConfigurationError, MemoryBackend, MISS } from '@cachet/core';
+import { CacheConfigurationError, MemoryBackend, type MemoryBackendOptions, MISS } from '@cachet/core';
 
 /** A clock tests move by hand; it starts where `performance.now()` would be after a while, not at 0. */
 function manualClock(start = 10_000): { now: () => number; advance: (ms: number) => void } {
@@ -56,7 +56,7 @@ describe('MemoryBackend', () => {
       expect(backend.indexSize).toEqual({ dependencies: 0, keys: 0 });
     });
 
-    it.each([
+    const invalid: [MemoryBackendOptions, string][] = [
       [{ maxEntries: 0 }, 'backend.maxEntries'],
       [{ maxEntries: 1.5 }, 'backend.maxEntries'],
       [{ maxEntries: -1 }, 'backend.maxEntries'],
@@ -64,7 +64,8 @@ describe('MemoryBackend', () => {
       [{ maxSize: 0, sizeOf: () => 1 }, 'backend.maxSize'],
       [{ maxSize: 100 }, 'backend.maxSize'],
       [{ sizeOf: () => 1 }, 'backend.maxSize'],
-    ])('rejects %p with an error naming %s', (options, option) => {
+    ];
+    it.each(invalid)('rejects %p with an error naming %s', (options, option) => {
       const error = configurationError(() => new MemoryBackend(options));
       expect(error.code).toBe('E_CONFIGURATION');
       expect(error.option).toBe(option);

@@ -196,7 +196,7 @@ describe('lifecycle', () => {
     await service.dispose();
     await service.dispose();
     expect(() => products.getProduct(42)).toThrow(ServiceDisposedError);
-    expect(() => products.fetchProduct(42)).toThrow(ServiceDisposedError);
+    await expect(products.fetchProduct(42)).rejects.toThrow(ServiceDisposedError);
     await expect(service.getOrSet('a', () => 1)).rejects.toThrow(ServiceDisposedError);
     await expect(service.invalidate(() => products.getProduct(42))).rejects.toThrow(ServiceDisposedError);
     await expect(service.invalidateTags('t')).rejects.toThrow(ServiceDisposedError);

@@ -17,6 +17,10 @@ class FailingStoreBackend implements CacheBackend {
     return this.inner.invalidate(keys, dependencies);
   }
 
+  dependenciesOf(key: string): readonly string[] {
+    return this.inner.dependenciesOf(key);
+  }
+
   clear(): void {
     this.inner.clear();
   }

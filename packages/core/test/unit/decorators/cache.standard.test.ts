@@ -1,0 +1,42 @@
+import { Cache, CachingService } from '@cachet/core';
+
+let service: CachingService;
+
+beforeEach(() => {
+  service = CachingService.create({});
+  CachingService.default = service;
+});
+
+afterEach(async () => {
+  await service.dispose();
+});
+
+describe('@Cache on private methods (standard decorators only)', () => {
+  it('keys a private method by its own class, so two classes do not share entries', () => {
+    const keys: string[] = [];
+    service.on('set', ({ key }) => keys.push(key));
+    class Books {
+      get(id: number): string {
+        return this.#load(id);
+      }
+
+      @Cache()
+      #load(id: number): string {
+        return `book ${id}`;
+      }
+    }
+    class Films {
+      get(id: number): string {
+        return this.#load(id);
+      }
+
+      @Cache()
+      #load(id: number): string {
+        return `film ${id}`;
+      }
+    }
+    expect(new Books().get(1)).toBe('book 1');
+    expect(new Films().get(1)).toBe('film 1');
+    expect(keys).toEqual(['cachet:Books.#load(1)', 'cachet:Films.#load(1)']);
+  });
+});
