@@ -1,0 +1,72 @@
+import { formatBytes } from '../harness/format.js';
+import { canCollectGarbage, settledHeapUsed } from '../harness/heap.js';
+import type { BenchOptions } from '../harness/options.js';
+import { ratioCells } from '../harness/ratios.js';
+import { median } from '../harness/stats.js';
+import type { Table } from '../harness/table.js';
+import { cachet, floor, peers, UserStore, type Subject } from '../subjects/index.js';
+import type { Scenario } from './scenario.js';
+
+const TITLE = 'Memory: retained heap per cached entry';
+
+/** One row of the table: a library, with or without tags. */
+interface Variant {
+  readonly subject: Subject;
+  readonly tags: boolean;
+  readonly name: string;
+}
+
+function variants(): Variant[] {
+  const plain = (subject: Subject): Variant => ({ subject, tags: false, name: subject.name });
+  const tagged = (subject: Subject): Variant => ({ subject, tags: true, name: `${subject.name} + tags` });
+  const all = [floor, cachet, ...peers];
+  return [...all.map(plain), ...all.filter((subject) => subject.supportsTags).map(tagged)];
+}
+
+/** Fills a fresh cache with `entries` results of `getUser` and returns the heap it retains per entry. */
+async function bytesPerEntry(variant: Variant, entries: number): Promise<number> {
+  const query = { include: ['profile', 'teams'] };
+  const before = await settledHeapUsed();
+  const store = new UserStore();
+  const users = await variant.subject.create(store, { maxEntries: entries, tags: variant.tags });
+  for (let id = 0; id < entries; id++) await users.getUser(id, query);
+  const after = await settledHeapUsed();
+  if (store.executions !== entries) throw new Error(`${variant.name}: expected ${entries} loads, saw ${store.executions}`);
+  await users.close();
+  return (after - before) / entries;
+}
+
+/**
+ * Scenario 5: heap retained per entry once `entries` small results of the two-argument method are
+ * cached (full GCs before and after; needs `--expose-gc`). The value is the same tiny object for every
+ * library, so differences come from keys and per-entry bookkeeping.
+ */
+export const memory: Scenario = {
+  name: 'memory',
+  async run(options: BenchOptions): Promise<Table[]> {
+    if (!canCollectGarbage()) {
+      return [{ title: `${TITLE}: SKIPPED`, columns: ['reason'], rows: [['run with node --expose-gc (pnpm bench does)']] }];
+    }
+    const entries = options.quick ? 10_000 : 100_000;
+    const rounds = options.quick ? 1 : 3;
+    const all = variants();
+    const samples = all.map((): number[] => []);
+    for (let round = 0; round < rounds; round++) {
+      for (let step = 0; step < all.length; step++) {
+        const index = (round + step) % all.length;
+        (samples[index] as number[]).push(await bytesPerEntry(all[index] as Variant, entries));
+      }
+    }
+    const figures = all.map((variant, index) => ({ name: variant.name, value: median(samples[index] as number[]) }));
+    return [
+      {
+        title: `${TITLE}: ${entries.toLocaleString('en-US')} results of getUser(id, { include })`,
+        columns: ['library', 'bytes / entry', 'vs floor', 'vs cachet'],
+        rows: figures.map((figure) => [figure.name, formatBytes(figure.value), ...ratioCells(figure.value, figures, floor.name, cachet.name)]),
+        notes: [
+          `Median of ${rounds} round(s). Value: { id, tier } (the same for every library); one tag per entry in the "+ tags" rows.`,
+        ],
+      },
+    ];
+  },
+};

@@ -1,0 +1,40 @@
+import { Cache, CachingService, MemoryBackend } from '@cachet/core';
+import type { CachedUsers, Subject } from './subject.js';
+import { userTag, type User, type UserQuery, type UserStore } from './user-store.js';
+
+/** The three methods as a cachet user writes them (standard decorators), over `store` and `service`. */
+function usersClass(store: UserStore, service: CachingService, tags: boolean) {
+  class Users implements CachedUsers {
+    @Cache(tags ? { tags: (id: number) => [userTag(id)] } : {})
+    async getUser(id: number, query: UserQuery): Promise<User> {
+      return store.loadUser(id, query);
+    }
+
+    @Cache()
+    async getName(id: number): Promise<string> {
+      return store.loadName(id);
+    }
+
+    @Cache()
+    labelOf(id: number): string {
+      return store.label(id);
+    }
+
+    async close(): Promise<void> {
+      await service.dispose();
+    }
+  }
+  return Users;
+}
+
+/** cachet: `@Cache` methods on a class bound to a service over the default memory backend. */
+export const cachetSubject: Subject = {
+  name: 'cachet @Cache',
+  supportsTags: true,
+  async create(store, { maxEntries, tags }): Promise<CachedUsers> {
+    const service = CachingService.create({ backend: new MemoryBackend({ maxEntries }) });
+    await service.initialize();
+    const Users = usersClass(store, service, tags);
+    return service.bind(new Users());
+  },
+};

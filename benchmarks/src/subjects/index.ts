@@ -1,0 +1,27 @@
+import { asyncCacheDedupe } from './async-cache-dedupe.js';
+import { bentocache } from './bentocache.js';
+import { cachetSubject } from './cachet.js';
+import { cacheManager } from './cache-manager.js';
+import { layeredLoader } from './layered-loader.js';
+import { lruFloor } from './lru-floor.js';
+import type { Subject } from './subject.js';
+import { typeCacheableDefaultKey, typeCacheableStableKey } from './type-cacheable.js';
+
+export type { CachedUsers, Subject } from './subject.js';
+export { UserStore, type UserQuery } from './user-store.js';
+
+/** The floor every in-process table is measured against. */
+export const floor: Subject = lruFloor;
+
+/** cachet itself. */
+export const cachet: Subject = cachetSubject;
+
+/** The peers, in the order the tables list them. */
+export const peers: readonly Subject[] = [
+  layeredLoader,
+  cacheManager,
+  asyncCacheDedupe,
+  bentocache,
+  typeCacheableStableKey,
+  typeCacheableDefaultKey,
+];
