@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { CacheConfigurationError } from '../errors';
 import { type CacheBackend, type EntryOptions, MISS } from './cache-backend';
 import { DependencyIndex } from './dependency-index';
+import { flatString } from './flat-string';
 
 /** Options of {@link MemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -84,28 +85,36 @@ export class MemoryBackend implements CacheBackend {
   set(key: string, value: unknown, options: EntryOptions): void {
     const ttl = options.slidingExpiration ?? options.ttl;
     const stored = value === undefined ? UNDEFINED : value === null ? NULL : (value as object);
-    this.index.remove(key);
-    this.entries.set(key, stored, ttl ? { ttl } : undefined);
+    // Keys and tags held for the entry's lifetime are stored flat: a key built by concatenation retains
+    // several times its length (see flatString). Lookups need no copy.
+    const flatKey = flatString(key);
+    this.index.remove(flatKey);
+    this.entries.set(flatKey, stored, ttl ? { ttl } : undefined);
     const dependencies = options.dependencies;
-    if (dependencies !== undefined && dependencies.length > 0 && this.entries.has(key)) this.index.add(key, dependencies);
+    if (dependencies !== undefined && dependencies.length > 0 && this.entries.has(flatKey)) this.index.add(flatKey, dependencies.map(flatString));
   }
 
   invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[] {
     const removed: string[] = [];
-    const visited = new Set<string>();
     const pending: string[] = [];
     for (const key of keys) {
       if (this.entries.delete(key)) removed.push(key);
       pending.push(key);
     }
     for (const dependency of dependencies) pending.push(dependency);
+    // Only what has dependents can lead anywhere (or round a cycle): the rest costs one lookup, no allocation.
+    let visited: Set<string> | undefined;
     while (pending.length > 0) {
       const dependency = pending.pop() as string;
+      if (!this.index.hasDependents(dependency)) continue;
+      visited ??= new Set();
       if (visited.has(dependency)) continue;
       visited.add(dependency);
-      for (const key of this.index.dependentsOf(dependency)) {
+      const first = pending.length;
+      this.index.appendDependents(dependency, pending);
+      for (let i = first; i < pending.length; i++) {
+        const key = pending[i] as string;
         if (this.entries.delete(key)) removed.push(key);
-        pending.push(key);
       }
     }
     return removed;

@@ -17,6 +17,11 @@ export interface DefaultKeyBuilderOptions {
   readonly maxKeyLength?: number;
 }
 
+/** Distinct argument values whose keys a one-primitive-argument method remembers before it starts over. */
+const KEY_MEMO_SIZE = 1024;
+/** Longest string argument whose key is remembered (longer ones are rare as keys, and costly to hold). */
+const KEY_MEMO_MAX_STRING = 64;
+
 /** Shortest accepted {@link DefaultKeyBuilderOptions.maxKeyLength}: a hashed key needs 43 characters plus its prefix. */
 const MIN_MAX_KEY_LENGTH = 64;
 
@@ -63,28 +68,45 @@ export class DefaultKeyBuilder implements KeyBuilder {
     const maxKeyLength = this.#maxKeyLength;
     const items = compileItems(method);
 
-    if (method.isStatic || method.customKey !== undefined) {
-      return (thisArg, args) => {
-        const key = open + items(thisArg, args) + ')';
-        return key.length > maxKeyLength ? hashKey(hashedPrefix, key) : key;
-      };
-    }
     const separator = method.keyParameterIndexes.length > 0 ? ',' : '';
+    const build = (thisArg: unknown, args: ArrayLike<unknown>, self: string): string => {
+      const key = open + self + items(thisArg, args) + ')';
+      return key.length > maxKeyLength ? hashKey(hashedPrefix, key) : key;
+    };
+    const only = method.customKey === undefined && method.keyParameterIndexes.length === 1 && method.restParameterIndex !== method.keyParameterIndexes[0] ? method.keyParameterIndexes[0] : undefined;
+    // One number or short string as the whole key: its finished key string is remembered per value, so a
+    // hit neither converts nor concatenates, and looks up a string whose hash V8 has already computed.
+    // Bounded: started over when full (~100 KB at most per method).
+    const memo = only === undefined ? undefined : new Map<unknown, string>();
+    const lookup = (thisArg: unknown, args: ArrayLike<unknown>): string => {
+      if (memo !== undefined) {
+        const value = args[only as number];
+        if (typeof value === 'number' || (typeof value === 'string' && value.length <= KEY_MEMO_MAX_STRING)) {
+          let key = memo.get(value);
+          if (key === undefined) {
+            if (memo.size >= KEY_MEMO_SIZE) memo.clear();
+            key = build(thisArg, args, '');
+            memo.set(value, key);
+          }
+          return key;
+        }
+      }
+      return build(thisArg, args, '');
+    };
+    if (method.isStatic || method.customKey !== undefined) return lookup;
     // One-entry cache of "does this object's class have @CacheKey members", by constructor.
     let lastConstructor: unknown;
     let lastIsKeyed = false;
     return (thisArg, args) => {
-      let key = open;
       if (typeof thisArg === 'object' && thisArg !== null) {
         const ctor: unknown = thisArg.constructor;
         if (ctor !== lastConstructor) {
           lastConstructor = ctor;
           lastIsKeyed = typeof ctor === 'function' && cacheKeyMembersOf(ctor) !== undefined;
         }
-        if (lastIsKeyed) key += 'this=' + encodeItem(thisArg, method, -1, undefined, 'this') + separator;
+        if (lastIsKeyed) return build(thisArg, args, 'this=' + encodeItem(thisArg, method, -1, undefined, 'this') + separator);
       }
-      key += items(thisArg, args) + ')';
-      return key.length > maxKeyLength ? hashKey(hashedPrefix, key) : key;
+      return lookup(thisArg, args);
     };
   }
 
