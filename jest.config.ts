@@ -21,6 +21,7 @@ function project(displayName: string, testMatch: string[], tsconfig = 'tsconfig.
 }
 
 const config: Config = {
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   projects: [
     // Every core unit test runs twice: compiled with TC39 decorators and with experimentalDecorators.
     project('core-standard', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.json', ['\\.legacy\\.test\\.ts$']),
