@@ -51,6 +51,7 @@ export class PublishQueue {
   private wakeRetry: (() => void) | undefined;
   private stopped = false;
   private linkUp = false;
+  private inFlight: OutgoingMessage | undefined;
   private linkWaiters: (() => void)[] = [];
 
   constructor(
@@ -111,7 +112,8 @@ export class PublishQueue {
     this.stopped = true;
     this.setLinkUp(true);
     this.moveToOutbox();
-    const abandoned = this.outbox.splice(0).length;
+    // A message being sent may still be accepted: only what never left is reported.
+    const abandoned = this.outbox.splice(0).filter((message) => message !== this.inFlight).length;
     for (let i = 0; i < abandoned; i++) this.hooks.failed(reason, 0);
   }
 
@@ -131,7 +133,9 @@ export class PublishQueue {
           await this.waitForLink();
           continue;
         }
+        this.inFlight = message;
         await this.sendWithRetries(message);
+        this.inFlight = undefined;
         if (this.outbox[0] === message) this.outbox.shift();
       }
     } finally {
@@ -203,6 +207,11 @@ export class PublishQueue {
     for (const [items, isKey] of [[keys, true], [dependencies, false]] as const) {
       for (const item of items) {
         const bytes = itemBytes(item);
+        if (overheadBytes + bytes > maxPayloadBytes) {
+          // A key or tag too large for any message cannot be sent; a clear-all is small and just as correct.
+          this.outbox.push(this.hooks.encode({ keys: NOTHING, dependencies: NOTHING, all: true }));
+          return;
+        }
         if (size + bytes > maxPayloadBytes && batchKeys.length + batchDependencies.length > 0) cut();
         (isKey ? batchKeys : batchDependencies).push(item);
         size += bytes;

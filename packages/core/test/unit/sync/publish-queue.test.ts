@@ -291,6 +291,27 @@ describe('PublishQueue', () => {
     expect(harness.sends).toHaveLength(0);
   });
 
+  it('stop does not report the message being sent: the bus may still accept it', async () => {
+    const harness = upHarness();
+    harness.queue.push(keys('in flight'));
+    harness.queue.push(keys('waiting'));
+    harness.queue.stop(new Error('disposed'));
+    expect(harness.failures).toHaveLength(1);
+    await harness.acceptLatest();
+    expect(harness.accepted).toEqual([1]);
+  });
+
+  it('turns a key too large for any message into a clear-all, which every instance can apply', async () => {
+    const harness = upHarness();
+    harness.maxPayloadBytes = 300;
+    harness.queue.push(keys('first'));
+    harness.queue.push(keys('small', 'x'.repeat(400)));
+    await harness.acceptLatest();
+    await harness.acceptLatest();
+    expect(harness.sentInvalidations).toEqual([keys('first'), CLEAR]);
+    expect(harness.failures).toEqual([]);
+  });
+
   it('sends a heartbeat only when nothing else is waiting to go', async () => {
     const harness = upHarness();
     harness.queue.pushHeartbeat();
