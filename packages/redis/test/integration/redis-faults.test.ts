@@ -1,15 +1,12 @@
 import type { TransportConnection } from '@cachet/core';
 import { RedisSubscriptionLostError, RedisSynchronization } from '@cachet/redis';
-import { PrivateRedisServer } from '../support/private-redis-server';
+import { fastReconnect, useCrashingRedis } from '../support/crashing-redis';
 import { RecordingListener } from '../support/recording-listener';
-import { UnhandledErrors } from '../support/unhandled-errors';
 
-/** Reconnect quickly so the tests do not wait on ioredis' default back-off. */
-const fastReconnect = { retryStrategy: () => 50 };
-
-let server: PrivateRedisServer;
-const unhandled = new UnhandledErrors();
 const open: TransportConnection[] = [];
+const redis = useCrashingRedis(async () => {
+  await Promise.all(open.splice(0).map((connection) => connection.close()));
+});
 
 async function connect(transport: RedisSynchronization) {
   const listener = new RecordingListener();
@@ -18,27 +15,15 @@ async function connect(transport: RedisSynchronization) {
   return { connection, listener };
 }
 
-beforeAll(async () => {
-  server = await PrivateRedisServer.start();
-});
-afterAll(() => server?.stop());
-beforeEach(async () => {
-  await server.restart();
-  unhandled.start();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connection) => connection.close()));
-  expect(unhandled.stop()).toEqual([]);
-});
 
 describe('RedisSynchronization when its redis-server crashes', () => {
   it('reports down when the server dies, and up once it is back and re-subscribed', async () => {
-    const transport = new RedisSynchronization({ connection: { port: server.port, ...fastReconnect }, channel: 'faults' });
+    const transport = new RedisSynchronization({ connection: { port: redis.server.port, ...fastReconnect }, channel: 'faults' });
     const [a, b] = await Promise.all([connect(transport), connect(transport)]);
 
-    await server.stop();
+    await redis.server.stop();
     await a.listener.waitUntil('down', () => a.listener.downs.length > 0);
-    await server.restart();
+    await redis.server.restart();
     await a.listener.waitUntil('up', () => a.listener.ups === 1);
     await b.listener.waitUntil('up', () => b.listener.ups === 1);
 
@@ -51,48 +36,48 @@ describe('RedisSynchronization when its redis-server crashes', () => {
   });
 
   it('rejects a publish while the server is down instead of hanging', async () => {
-    const transport = new RedisSynchronization({ connection: { port: server.port, ...fastReconnect }, channel: 'down-publish' });
+    const transport = new RedisSynchronization({ connection: { port: redis.server.port, ...fastReconnect }, channel: 'down-publish' });
     const { connection, listener } = await connect(transport);
 
-    await server.stop();
+    await redis.server.stop();
     await listener.waitUntil('down', () => listener.downs.length > 0);
 
     await expect(connection.publish(Buffer.from('lost'))).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH', transport: 'redis' });
   });
 
   it('rejects every publish in flight when the server is killed mid-traffic, and recovers', async () => {
-    const transport = new RedisSynchronization({ connection: { port: server.port, ...fastReconnect }, channel: 'mid-traffic' });
+    const transport = new RedisSynchronization({ connection: { port: redis.server.port, ...fastReconnect }, channel: 'mid-traffic' });
     const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
 
     const outcomes = Array.from({ length: 500 }, (_, i) => sender.connection.publish(Buffer.from(`m${i}`)).then(() => 'ok', (e: unknown) => e));
-    await server.stop();
+    await redis.server.stop();
     const settled = await Promise.all(outcomes);
 
     // Each publish either reached Redis or was rejected with a clear error: none hangs, none is unhandled.
     for (const outcome of settled) if (outcome !== 'ok') expect(outcome).toMatchObject({ code: 'E_SYNC_PUBLISH' });
-    await server.restart();
+    await redis.server.restart();
     for (const { listener } of [sender, receiver]) await listener.waitUntil('up', () => listener.ups === 1);
     await sender.connection.publish(Buffer.from('recovered'));
     await receiver.listener.waitForMessage('recovered');
   });
 
   it('rejects connect() with E_SYNC_CONNECT while the server is down, and connects once it is back', async () => {
-    const transport = new RedisSynchronization({ connection: server.url, channel: 'connect-down' });
-    await server.stop();
+    const transport = new RedisSynchronization({ connection: redis.server.url, channel: 'connect-down' });
+    await redis.server.stop();
 
     await expect(transport.connect(new RecordingListener())).rejects.toMatchObject({ code: 'E_SYNC_CONNECT' });
-    await server.restart();
+    await redis.server.restart();
     await connect(transport);
   });
 
   it('closes cleanly while the server is down', async () => {
-    const transport = new RedisSynchronization({ connection: { port: server.port, ...fastReconnect }, channel: 'close-down' });
+    const transport = new RedisSynchronization({ connection: { port: redis.server.port, ...fastReconnect }, channel: 'close-down' });
     const { connection, listener } = await connect(transport);
 
-    await server.stop();
+    await redis.server.stop();
     await listener.waitUntil('down', () => listener.downs.length > 0);
     await connection.close();
-    await server.restart();
+    await redis.server.restart();
 
     expect(listener.ups).toBe(0);
   });

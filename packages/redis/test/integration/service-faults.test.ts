@@ -1,37 +1,25 @@
 import { CuttableProxy } from '../support/cuttable-proxy';
-import { PrivateRedisServer } from '../support/private-redis-server';
+import { fastReconnect, useCrashingRedis } from '../support/crashing-redis';
 import { disposeInstances, eventually, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
-import { UnhandledErrors } from '../support/unhandled-errors';
 
-/** Reconnect quickly, and rely on the transport's down/up reports alone (no heartbeats). */
-const fastReconnect = { retryStrategy: () => 50 };
+/** Rely on the transport's down/up reports alone (no heartbeats). */
 const sync = { heartbeatIntervalMs: 0, initialRetryDelayMs: 20, maxRetryDelayMs: 200, publishAttempts: 100 };
 
-let server: PrivateRedisServer;
 let proxy: CuttableProxy | undefined;
-const unhandled = new UnhandledErrors();
 let store: Map<string, number>;
-
-beforeAll(async () => {
-  server = await PrivateRedisServer.start();
-});
-afterAll(() => server?.stop());
-beforeEach(async () => {
-  await server.restart();
-  unhandled.start();
-  store = new Map([['apple', 1]]);
-});
-afterEach(async () => {
+const redis = useCrashingRedis(async () => {
   await disposeInstances();
   await proxy?.cut();
   proxy = undefined;
-  expect(unhandled.stop()).toEqual([]);
+});
+beforeEach(() => {
+  store = new Map([['apple', 1]]);
 });
 
 describe('CachingService over RedisSynchronization when Redis fails', () => {
   it('clears an instance that was cut off while others invalidated, so it serves no stale entry once back', async () => {
-    proxy = await CuttableProxy.start(server.port);
-    const connections = [{ port: server.port, ...fastReconnect }, { ...fastReconnect, port: Number(new URL(proxy.url).port) }];
+    proxy = await CuttableProxy.start(redis.server.port);
+    const connections = [{ port: redis.server.port, ...fastReconnect }, { ...fastReconnect, port: Number(new URL(proxy.url).port) }];
     const [writer, cutOff] = (await startInstances(2, store, { connection: connections, channel: 'cut', sync })) as [Instance, Instance];
     await cutOff.inventory.stock('apple');
     const down = nextEvent(cutOff.service, 'sync-down');
@@ -53,7 +41,7 @@ describe('CachingService over RedisSynchronization when Redis fails', () => {
   });
 
   it('survives redis-server being killed mid-traffic and restarted: no stale entry, queued publishes delivered or reported', async () => {
-    const instances = await startInstances(3, store, { connection: { port: server.port, ...fastReconnect }, channel: 'kill', sync });
+    const instances = await startInstances(3, store, { connection: { port: redis.server.port, ...fastReconnect }, channel: 'kill', sync });
     const [a, b, c] = instances as [Instance, Instance, Instance];
     const errors: unknown[] = [];
     for (const { service } of instances) service.on('error', (event) => errors.push(event.error));
@@ -62,7 +50,7 @@ describe('CachingService over RedisSynchronization when Redis fails', () => {
     // Traffic in flight while the server dies.
     const traffic = Array.from({ length: 50 }, (_, i) => instances[i % 3]!.service.invalidateTags(`noise:${i}`));
     const downs = instances.map(({ service }) => nextEvent(service, 'sync-down'));
-    await server.stop();
+    await redis.server.stop();
     await Promise.all([...traffic, ...downs]);
 
     // Published while everyone is cut off: queued by B's engine.
@@ -70,7 +58,7 @@ describe('CachingService over RedisSynchronization when Redis fails', () => {
     await b.inventory.setStock('apple', 2);
     const ups = instances.map(({ service }) => nextEvent(service, 'sync-up'));
     const gaps = instances.map(({ service }) => nextEvent(service, 'gap'));
-    await server.restart();
+    await redis.server.restart();
     await Promise.all([...ups, ...gaps]);
 
     for (const { inventory } of [a, b, c]) await expect(inventory.stock('apple')).resolves.toBe(2);

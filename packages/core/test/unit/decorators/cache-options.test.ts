@@ -13,58 +13,45 @@ afterEach(async () => {
 });
 
 describe('@Cache options', () => {
-  it('expires entries after `ttl` ms of the backend clock', () => {
-    const clock = fakeClock();
+  /** A clocked default service and a sync cached method that counts its runs, with `options`. */
+  function countingMethod(options: Parameters<typeof Cache>[0], clock = fakeClock()): { clock: ReturnType<typeof fakeClock>; call: () => number } {
     CachingService.default = service = CachingService.create({ backend: new MemoryBackend({ clock }) });
     let runs = 0;
-    class Rates {
-      @Cache({ ttl: 1_000 })
-      rate(): number {
+    class Counter {
+      @Cache(options)
+      count(): number {
         return ++runs;
       }
     }
-    const rates = new Rates();
-    expect(rates.rate()).toBe(1);
+    const counter = new Counter();
+    return { clock, call: () => counter.count() };
+  }
+
+  it('expires entries after `ttl` ms of the backend clock', () => {
+    const { clock, call } = countingMethod({ ttl: 1_000 });
+    expect(call()).toBe(1);
     clock.advance(999);
-    expect(rates.rate()).toBe(1);
+    expect(call()).toBe(1);
     clock.advance(2);
-    expect(rates.rate()).toBe(2);
+    expect(call()).toBe(2);
   });
 
   it('expires entries under a fake clock that starts at 0', () => {
-    const clock = fakeClock(0);
-    CachingService.default = service = CachingService.create({ backend: new MemoryBackend({ clock }) });
-    let runs = 0;
-    class Rates {
-      @Cache({ ttl: 1_000 })
-      rate(): number {
-        return ++runs;
-      }
-    }
-    const rates = new Rates();
-    expect(rates.rate()).toBe(1);
+    const { clock, call } = countingMethod({ ttl: 1_000 }, fakeClock(0));
+    expect(call()).toBe(1);
     clock.advance(1_001);
-    expect(rates.rate()).toBe(2);
+    expect(call()).toBe(2);
   });
 
   it('keeps a sliding entry alive while it is read, and drops it once idle for `slidingExpiration` ms', () => {
-    const clock = fakeClock();
-    CachingService.default = service = CachingService.create({ backend: new MemoryBackend({ clock }) });
-    let runs = 0;
-    class Sessions {
-      @Cache({ slidingExpiration: 1_000 })
-      session(): number {
-        return ++runs;
-      }
-    }
-    const sessions = new Sessions();
-    expect(sessions.session()).toBe(1);
+    const { clock, call } = countingMethod({ slidingExpiration: 1_000 });
+    expect(call()).toBe(1);
     for (let i = 0; i < 5; i++) {
       clock.advance(800);
-      expect(sessions.session()).toBe(1);
+      expect(call()).toBe(1);
     }
     clock.advance(1_001);
-    expect(sessions.session()).toBe(2);
+    expect(call()).toBe(2);
   });
 
   it("takes expiration from the named profile, and an explicit `ttl` replaces the profile's", () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Cache, CachingService, InvalidateCache, NotCacheKey } from '@cachet/core';
+import { useFreshDefaultService } from '../support/fresh-default-service';
 
 /** What NestJS's `SetMetadata` does: writes metadata on `descriptor.value`, the method function itself. */
 function SetMetadata(key: string, value: unknown): MethodDecorator {
@@ -15,16 +16,7 @@ function ReadsMetadata(key: string, seen: unknown[]): MethodDecorator {
   };
 }
 
-let service: CachingService;
-
-beforeEach(() => {
-  service = CachingService.create({});
-  CachingService.default = service;
-});
-
-afterEach(async () => {
-  await service.dispose();
-});
+useFreshDefaultService();
 
 describe('@NotCacheKey (experimentalDecorators)', () => {
   it('leaves the decorated parameter out of the key', () => {

@@ -1,20 +1,12 @@
 import { Cache, CachingService } from '@cachet/core';
+import { useFreshDefaultService } from '../support/fresh-default-service';
 
-let service: CachingService;
-
-beforeEach(() => {
-  service = CachingService.create({});
-  CachingService.default = service;
-});
-
-afterEach(async () => {
-  await service.dispose();
-});
+const fresh = useFreshDefaultService();
 
 describe('@Cache on private methods (standard decorators only)', () => {
   it('keys a private method by its own class, so two classes do not share entries', () => {
     const keys: string[] = [];
-    service.on('set', ({ key }) => keys.push(key));
+    fresh.service.on('set', ({ key }) => keys.push(key));
     class Books {
       get(id: number): string {
         return this.#load(id);

@@ -1,18 +1,10 @@
 import { Cache, CacheKey, CachingService, DecoratorUsageError } from '@cachet/core';
+import { useFreshDefaultService } from '../support/fresh-default-service';
 
 /** A decorator typed loosely enough to be put where `@Cache` does not belong, to check it says so. */
 type LooseDecorator = (...args: unknown[]) => void;
 
-let service: CachingService;
-
-beforeEach(() => {
-  service = CachingService.create({});
-  CachingService.default = service;
-});
-
-afterEach(async () => {
-  await service.dispose();
-});
+useFreshDefaultService();
 
 describe('@Cache on methods', () => {
   class Catalogue {

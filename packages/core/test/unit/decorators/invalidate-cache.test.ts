@@ -1,16 +1,8 @@
 import { Cache, CacheKey, CachingService, InvalidateCache, InvalidateCacheMappingError } from '@cachet/core';
-import { deferred } from '../service/support/deferred';
+import { deferred } from '../support/deferred';
+import { useFreshDefaultService } from '../support/fresh-default-service';
 
-let service: CachingService;
-
-beforeEach(() => {
-  service = CachingService.create({});
-  CachingService.default = service;
-});
-
-afterEach(async () => {
-  await service.dispose();
-});
+const fresh = useFreshDefaultService();
 
 /** Runs `mutate` and returns the error it throws, failing the test when it throws none. */
 function thrownBy(mutate: () => unknown): Error {

@@ -1,12 +1,7 @@
 import { Cache, CacheKey, CachingContext, CachingService, InProcessBus, InvalidateCache, MemoryBackend } from '@cachet/core';
 import { nextEvent } from '@cachet/core/testing';
+import { deferred } from '../support/deferred';
 
-/** A promise resolved by hand, to order concurrent steps without timers. */
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 class Product {
   @CacheKey() id: number;

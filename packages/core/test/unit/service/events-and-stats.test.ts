@@ -1,5 +1,5 @@
 import { Cache, type CacheBackend, type CachingEvents, CachingService, type EntryOptions, MemoryBackend } from '@cachet/core';
-import { deferred } from './support/deferred';
+import { deferred } from '../support/deferred';
 
 /** A backend whose stores fail, to see the failure reported without breaking the call. */
 class FailingStoreBackend implements CacheBackend {

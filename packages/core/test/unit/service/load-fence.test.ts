@@ -1,16 +1,8 @@
 import { Cache, CachingService, InvalidateCache } from '@cachet/core';
-import { type Deferred, deferred } from './support/deferred';
+import { type Deferred, deferred } from '../support/deferred';
+import { useFreshDefaultService } from '../support/fresh-default-service';
 
-let service: CachingService;
-
-beforeEach(() => {
-  service = CachingService.create({});
-  CachingService.default = service;
-});
-
-afterEach(async () => {
-  await service.dispose();
-});
+const fresh = useFreshDefaultService();
 
 /** A cached async method whose every run waits on a deferred the test settles, so events are ordered by hand. */
 class Products {
@@ -44,27 +36,27 @@ async function served(products: Products, id: number): Promise<{ value: string; 
 
 describe('the load fence', () => {
   it.each<[string, (products: Products) => Promise<void> | void]>([
-    ['its key', (products) => service.invalidate(() => products.get(1))],
+    ['its key', (products) => fresh.service.invalidate(() => products.get(1))],
     ['its key by @InvalidateCache', (products) => products.update(1)],
-    ['one of its tags', () => service.invalidateTags('product:1')],
-    ['a clear', () => service.clear()],
+    ['one of its tags', () => fresh.service.invalidateTags('product:1')],
+    ['a clear', () => fresh.service.clear()],
   ])('does not store a load that began before an invalidation of %s, but returns it to its caller', async (_what, invalidate) => {
     const products = new Products();
     const fenced: string[] = [];
-    service.on('fenced', ({ key }) => fenced.push(key));
+    fresh.service.on('fenced', ({ key }) => fenced.push(key));
     const stale = products.get(1);
     await invalidate(products);
     run(products, 0).resolve('stale');
     await expect(stale).resolves.toBe('stale');
     expect(fenced).toHaveLength(1);
-    expect(service.stats()).toMatchObject({ fenced: 1, sets: 0, entries: 0 });
+    expect(fresh.service.stats()).toMatchObject({ fenced: 1, sets: 0, entries: 0 });
     await expect(served(products, 1)).resolves.toEqual({ value: 'reloaded', ran: true });
   });
 
   it.each<[string, (products: Products) => Promise<void> | void]>([
-    ['its key', (products) => service.invalidate(() => products.get(1))],
-    ['one of its tags', () => service.invalidateTags('product:1')],
-    ['a clear', () => service.clear()],
+    ['its key', (products) => fresh.service.invalidate(() => products.get(1))],
+    ['one of its tags', () => fresh.service.invalidateTags('product:1')],
+    ['a clear', () => fresh.service.clear()],
   ])('does not let a caller arriving after an invalidation of %s join the stale load', async (_what, invalidate) => {
     const products = new Products();
     const stale = products.get(1);
@@ -95,29 +87,29 @@ describe('the load fence', () => {
   it('leaves loads of other keys and tags alone', async () => {
     const products = new Products();
     const other = products.get(2);
-    await service.invalidate(() => products.get(1));
-    await service.invalidateTags('product:3');
+    await fresh.service.invalidate(() => products.get(1));
+    await fresh.service.invalidateTags('product:3');
     run(products, 0).resolve('two');
     await other;
-    expect(service.stats()).toMatchObject({ fenced: 0, sets: 1 });
+    expect(fresh.service.stats()).toMatchObject({ fenced: 0, sets: 1 });
     await expect(served(products, 2)).resolves.toEqual({ value: 'two', ran: false });
   });
 
   it('fences a getOrSet load overtaken by invalidate() of its key', async () => {
     const load = deferred<string>();
-    const stale = service.getOrSet('user:1', () => load.promise);
-    await service.invalidate('user:1');
-    const fresh = service.getOrSet('user:1', () => 'fresh');
+    const stale = fresh.service.getOrSet('user:1', () => load.promise);
+    await fresh.service.invalidate('user:1');
+    const reloaded = fresh.service.getOrSet('user:1', () => 'fresh');
     load.resolve('stale');
     await expect(stale).resolves.toBe('stale');
-    await expect(fresh).resolves.toBe('fresh');
-    await expect(service.getOrSet('user:1', () => 'not run')).resolves.toBe('fresh');
+    await expect(reloaded).resolves.toBe('fresh');
+    await expect(fresh.service.getOrSet('user:1', () => 'not run')).resolves.toBe('fresh');
   });
 
   it('fences a load that was running when refresh() started, keeping the refreshed value', async () => {
     const products = new Products();
     const stale = products.get(1);
-    const refreshed = service.refresh(() => products.get(1));
+    const refreshed = fresh.service.refresh(() => products.get(1));
     expect(products.runs).toHaveLength(2);
     run(products, 1).resolve('refreshed');
     await expect(refreshed).resolves.toBe('refreshed');

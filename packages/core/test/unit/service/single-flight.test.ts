@@ -1,16 +1,8 @@
 import { Cache, CachingService } from '@cachet/core';
-import { type Deferred, deferred } from './support/deferred';
+import { type Deferred, deferred } from '../support/deferred';
+import { useFreshDefaultService } from '../support/fresh-default-service';
 
-let service: CachingService;
-
-beforeEach(() => {
-  service = CachingService.create({});
-  CachingService.default = service;
-});
-
-afterEach(async () => {
-  await service.dispose();
-});
+const fresh = useFreshDefaultService();
 
 /** A cached async method whose every run waits on a deferred the test settles. */
 class Loader {
@@ -65,7 +57,7 @@ describe('single flight', () => {
     expect(loader.runs).toHaveLength(2);
     lastRun(loader).resolve('recovered');
     await expect(retry).resolves.toBe('recovered');
-    expect(service.stats().entries).toBe(1);
+    expect(fresh.service.stats().entries).toBe(1);
   });
 
   it('caches undefined and null resolved by a promise', async () => {
@@ -111,7 +103,7 @@ describe('single flight', () => {
       runs++;
       return run.promise;
     };
-    const callers = [service.getOrSet('k', factory), service.getOrSet('k', factory), service.getOrSet('k', factory)];
+    const callers = [fresh.service.getOrSet('k', factory), fresh.service.getOrSet('k', factory), fresh.service.getOrSet('k', factory)];
     run.resolve('value');
     await expect(Promise.all(callers)).resolves.toEqual(['value', 'value', 'value']);
     expect(runs).toBe(1);
@@ -119,10 +111,10 @@ describe('single flight', () => {
 
   it('delivers a getOrSet factory rejection to every waiter and caches nothing', async () => {
     const run = deferred<string>();
-    const callers = [service.getOrSet('k', () => run.promise), service.getOrSet('k', () => run.promise)];
+    const callers = [fresh.service.getOrSet('k', () => run.promise), fresh.service.getOrSet('k', () => run.promise)];
     run.reject(new Error('boom'));
     await expect(callers[0]).rejects.toThrow('boom');
     await expect(callers[1]).rejects.toThrow('boom');
-    await expect(service.getOrSet('k', () => 'fresh')).resolves.toBe('fresh');
+    await expect(fresh.service.getOrSet('k', () => 'fresh')).resolves.toBe('fresh');
   });
 });

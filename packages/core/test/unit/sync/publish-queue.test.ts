@@ -1,7 +1,7 @@
 import type { Invalidation } from '../../../src/sync/envelope';
 import { decodeEnvelope, encodeEnvelope, envelopeOverheadBytes, listItemBytes } from '../../../src/sync/envelope-codec';
 import { type OutgoingMessage, PublishQueue, type PublishQueueSettings } from '../../../src/sync/publish-queue';
-import { type Deferred, deferred, flushMicrotasks } from './support/deferred';
+import { type Deferred, deferred, flushMicrotasks } from '../support/deferred';
 
 const NAMESPACE = 'shop';
 const SENDER = 'instance-1';

@@ -3,7 +3,7 @@ import { nextEvent } from '@cachet/core/testing';
 import { encodeEnvelope } from '../../../src/sync/envelope-codec';
 import { Instances } from './support/catalogue';
 import { ControllableTransport, UnreachableTransport } from './support/controllable-transport';
-import { deferred, flushMicrotasks } from './support/deferred';
+import { deferred, flushMicrotasks } from '../support/deferred';
 
 const remote = (event: { source: string }): boolean => event.source === 'remote';
 

@@ -2,7 +2,7 @@ import { InProcessBus, SynchronizationError } from '@cachet/core';
 import { FaultInjectingTransport, nextEvent } from '@cachet/core/testing';
 import { Instances } from './support/catalogue';
 import { ControllableTransport } from './support/controllable-transport';
-import { deferred, flushMicrotasks } from './support/deferred';
+import { deferred, flushMicrotasks } from '../support/deferred';
 
 const remote = (event: { source: string }): boolean => event.source === 'remote';
 

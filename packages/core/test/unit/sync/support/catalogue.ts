@@ -1,5 +1,5 @@
 import { Cache, CachingService, type CachingServiceOptions, InvalidateCache, type SynchronizationOptions } from '@cachet/core';
-import type { Deferred } from './deferred';
+import type { Deferred } from '../../support/deferred';
 
 /** A product catalogue over a shared map standing in for a database, as each app instance would have. */
 export class Catalogue {
