@@ -41,6 +41,11 @@ export class DependencyIndex {
     return dependencies === undefined ? NONE : typeof dependencies === 'string' ? [dependencies] : dependencies;
   }
 
+  /** Whether no key depends on anything: then no invalidation can reach beyond the keys it names. */
+  get isEmpty(): boolean {
+    return this.dependents.size === 0;
+  }
+
   /** Whether some key depends on `dependency`. */
   hasDependents(dependency: string): boolean {
     return this.dependents.has(dependency);

@@ -96,12 +96,14 @@ export class MemoryBackend implements CacheBackend {
 
   invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[] {
     const removed: string[] = [];
+    // Without any dependents in the index, nothing further can be reached: one delete per key is all.
+    const walk = !this.index.isEmpty;
     const pending: string[] = [];
     for (const key of keys) {
       if (this.entries.delete(key)) removed.push(key);
-      pending.push(key);
+      if (walk) pending.push(key);
     }
-    for (const dependency of dependencies) pending.push(dependency);
+    if (walk) for (const dependency of dependencies) pending.push(dependency);
     // Only what has dependents can lead anywhere (or round a cycle): the rest costs one lookup, no allocation.
     let visited: Set<string> | undefined;
     while (pending.length > 0) {

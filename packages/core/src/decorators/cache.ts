@@ -1,5 +1,5 @@
 import { CachingService } from '../service/caching-service';
-import { activeCapture } from '../service/call-capture';
+import { activeCapture, CAPTURED_RESULT } from '../service/call-capture';
 import { CachedMethod } from './cached-method';
 import { type CacheOptions, validateCacheOptions } from './cache-options';
 import { type AnyMethod, type MethodDecorator, readMethodDecoration } from './method-decoration';
@@ -36,7 +36,7 @@ export function Cache(options: CacheOptions = {}): MethodDecorator {
       if (capture !== undefined) {
         // invalidate()/refresh() want the key this call would use, not its result.
         capture.push({ method, thisArg: this, args: Array.from(arguments) });
-        return method.returnsPromise === false ? undefined : Promise.resolve(undefined);
+        return method.returnsPromise === false ? undefined : CAPTURED_RESULT;
       }
       // `arguments` instead of a rest parameter: no array is allocated on a hit.
       try {

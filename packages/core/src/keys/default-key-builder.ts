@@ -3,6 +3,7 @@ import { CacheConfigurationError, CacheKeyError, type KeyArgumentLocation } from
 import { cacheKeyMembersOf } from './cache-key-members';
 import type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './key-builder';
 import { classNameOf, encodeKeyValue, encodeString, UnkeyableValue } from './key-encoder';
+import { matchesSnapshot, takeSnapshot, type ValueSnapshot } from './value-snapshot';
 
 /** Options of the {@link DefaultKeyBuilder}. */
 export interface DefaultKeyBuilderOptions {
@@ -17,10 +18,12 @@ export interface DefaultKeyBuilderOptions {
   readonly maxKeyLength?: number;
 }
 
-/** Distinct argument values whose keys a one-primitive-argument method remembers before it starts over. */
+/** Distinct first-argument values whose keys a method remembers before it starts over. */
 const KEY_MEMO_SIZE = 1024;
 /** Longest string argument whose key is remembered (longer ones are rare as keys, and costly to hold). */
 const KEY_MEMO_MAX_STRING = 64;
+/** Longest encoding of the other key arguments that a remembered key is held with. */
+const KEY_MEMO_MAX_REST = 256;
 
 /** Shortest accepted {@link DefaultKeyBuilderOptions.maxKeyLength}: a hashed key needs 43 characters plus its prefix. */
 const MIN_MAX_KEY_LENGTH = 64;
@@ -69,24 +72,28 @@ export class DefaultKeyBuilder implements KeyBuilder {
     const items = compileItems(method);
 
     const separator = method.keyParameterIndexes.length > 0 ? ',' : '';
-    const build = (thisArg: unknown, args: ArrayLike<unknown>, self: string): string => {
-      const key = open + self + items(thisArg, args) + ')';
-      return key.length > maxKeyLength ? hashKey(hashedPrefix, key) : key;
-    };
-    const only = method.customKey === undefined && method.keyParameterIndexes.length === 1 && method.restParameterIndex !== method.keyParameterIndexes[0] ? method.keyParameterIndexes[0] : undefined;
-    // One number or short string as the whole key: its finished key string is remembered per value, so a
-    // hit neither converts nor concatenates, and looks up a string whose hash V8 has already computed.
-    // Bounded: started over when full (~100 KB at most per method).
-    const memo = only === undefined ? undefined : new Map<unknown, string>();
+    const build = (thisArg: unknown, args: ArrayLike<unknown>, self: string): string => finish(open + self + items.all(thisArg, args) + ')');
+    const finish = (key: string): string => (key.length > maxKeyLength ? hashKey(hashedPrefix, key) : key);
+    // A first key argument that is a number or short string: the finished key is remembered per value of
+    // it, with the encoding of the other arguments it was built with. A hit then neither encodes the first
+    // argument nor concatenates, and looks up a string whose hash V8 has already computed. The other
+    // arguments' encodings are remembered per structure (see `rememberingEncoder`), so an equal options
+    // object yields the very same string and the check is one pointer comparison. Bounded: started over
+    // when full, and only short encodings of the other arguments are held (~0.5 MB at most per method).
+    const first = items.first;
+    const memo = first === undefined ? undefined : new Map<unknown, { rest: string; key: string }>();
     const lookup = (thisArg: unknown, args: ArrayLike<unknown>): string => {
       if (memo !== undefined) {
-        const value = args[only as number];
-        if (typeof value === 'number' || (typeof value === 'string' && value.length <= KEY_MEMO_MAX_STRING)) {
-          let key = memo.get(value);
-          if (key === undefined) {
-            if (memo.size >= KEY_MEMO_SIZE) memo.clear();
-            key = build(thisArg, args, '');
-            memo.set(value, key);
+        const value = args[first as number];
+        const rest = typeof value === 'number' || (typeof value === 'string' && value.length <= KEY_MEMO_MAX_STRING) ? items.rest(args) : undefined;
+        if (rest !== undefined) {
+          const held = rest.length <= KEY_MEMO_MAX_REST;
+          const entry = held ? memo.get(value) : undefined;
+          if (entry !== undefined && entry.rest === rest) return entry.key;
+          const key = finish(open + (typeof value === 'number' ? '' + value : encodeString(value as string)) + rest + ')');
+          if (held) {
+            if (entry === undefined && memo.size >= KEY_MEMO_SIZE) memo.clear();
+            memo.set(value, { rest, key });
           }
           return key;
         }
@@ -124,37 +131,78 @@ export class DefaultKeyBuilder implements KeyBuilder {
   }
 }
 
-/** Builds the function that encodes a call's key items (without `this`), specialised by their count. */
-function compileItems(method: MethodKeyDescriptor): ItemEncoder {
+/** How a method's key items (without `this`) are encoded. */
+interface CompiledItems {
+  /** Every item, joined by commas. */
+  readonly all: ItemEncoder;
+  /** Position of the first key argument when it may be remembered by value (not a rest parameter, no custom key). */
+  readonly first: number | undefined;
+  /** The items after the first, each preceded by a comma: for two key arguments, the same string object while the second's structure repeats. */
+  readonly rest: (args: ArrayLike<unknown>) => string;
+}
+
+/** Builds the functions that encode a call's key items, specialised by their count. */
+function compileItems(method: MethodKeyDescriptor): CompiledItems {
   const { parameterNames, customKey, restParameterIndex } = method;
-  const encodeArgument = (args: ArrayLike<unknown>, index: number): string => {
-    const value = index === restParameterIndex ? Array.prototype.slice.call(args, index) : args[index];
-    // Primitive fast paths: no allocation, no try/catch.
-    if (typeof value === 'number') return '' + value;
-    if (typeof value === 'string') return encodeString(value);
-    const parameterName = parameterNames[index];
-    return encodeItem(value, method, index, parameterName, parameterName ?? `arguments[${index}]`);
-  };
   if (customKey !== undefined) {
     const result = 'the `key` function result';
-    return (thisArg, args) => encodeItem(customKey.apply(thisArg, args as unknown[]), method, 0, result, 'key(…)');
+    return {
+      all: (thisArg, args) => encodeItem(customKey.apply(thisArg, args as unknown[]), method, 0, result, 'key(…)'),
+      first: undefined,
+      rest: () => '',
+    };
   }
+  /** Encodes one key argument after `prefix` (`,` for all but the first). */
+  const encoderFor = (index: number, prefix: string): ((args: ArrayLike<unknown>) => string) => {
+    const parameterName = parameterNames[index];
+    const remembering = rememberingEncoder(prefix, (value) => encodeItem(value, method, index, parameterName, parameterName ?? `arguments[${index}]`));
+    return (args) => {
+      const value = index === restParameterIndex ? Array.prototype.slice.call(args, index) : args[index];
+      // Primitive fast paths: no allocation, no try/catch.
+      if (typeof value === 'number') return prefix + value;
+      if (typeof value === 'string') return prefix + encodeString(value);
+      return remembering(value);
+    };
+  };
   const indexes = method.keyParameterIndexes;
-  const [first = 0, second = 0] = indexes;
-  switch (indexes.length) {
-    case 0:
-      return () => '';
-    case 1:
-      return (_thisArg, args) => encodeArgument(args, first);
-    case 2:
-      return (_thisArg, args) => encodeArgument(args, first) + ',' + encodeArgument(args, second);
-    default:
-      return (_thisArg, args) => {
-        let out = encodeArgument(args, first);
-        for (let i = 1; i < indexes.length; i++) out += ',' + encodeArgument(args, indexes[i] as number);
-        return out;
-      };
+  const [firstIndex] = indexes;
+  if (firstIndex === undefined) return { all: () => '', first: undefined, rest: () => '' };
+  const encodeFirst = encoderFor(firstIndex, '');
+  const others = indexes.slice(1).map((index) => encoderFor(index, ','));
+  const [second] = others;
+  let rest: (args: ArrayLike<unknown>) => string;
+  if (second === undefined) rest = () => '';
+  else if (others.length === 1) rest = second;
+  else {
+    rest = (args) => {
+      let out = '';
+      for (const encode of others) out += encode(args);
+      return out;
+    };
   }
+  return {
+    all: (_thisArg, args) => encodeFirst(args) + rest(args),
+    first: restParameterIndex === firstIndex ? undefined : firstIndex,
+    rest,
+  };
+}
+
+/**
+ * Wraps an encoder of non-primitive values (its result written after `prefix`) so that it remembers its
+ * last result with a snapshot of the value's structure: a value with the same structure (a fresh
+ * `{ include: ['orders'] }` on every call) gets the same string back without being encoded. Values with
+ * accessors, proxies, class instances or over 64 parts are encoded every time.
+ */
+function rememberingEncoder(prefix: string, encode: (value: unknown) => string): (value: unknown) => string {
+  let snapshot: ValueSnapshot | undefined;
+  let encoded = '';
+  return (value) => {
+    if (snapshot !== undefined && matchesSnapshot(value, snapshot)) return encoded;
+    const fresh = prefix + encode(value);
+    snapshot = takeSnapshot(value);
+    encoded = fresh;
+    return fresh;
+  };
 }
 
 /**

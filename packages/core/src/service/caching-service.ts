@@ -160,7 +160,7 @@ export class CachingService {
    */
   async invalidate(call: (() => unknown) | string): Promise<void> {
     this.assertUsable('invalidate');
-    const keys = typeof call === 'string' ? [this.userKey(call)] : this.capture('invalidate', call).map(({ key }) => key);
+    const keys = typeof call === 'string' ? [this.userKey(call)] : this.keysOf(this.capturedCalls('invalidate', call));
     this.invalidateEverywhere({ keys, dependencies: [], all: false });
   }
 
@@ -256,6 +256,7 @@ export class CachingService {
   }
 
   private settingsOf(method: CachedMethod, thisArg: unknown): MethodSettings {
+    if (method.cachedFor === this) return method.cachedSettings as MethodSettings;
     let settings = this.methodSettings.get(method);
     if (settings === undefined) {
       settings = resolveMethodSettings(this.options, method, thisArg);
@@ -274,13 +275,17 @@ export class CachingService {
   }
 
   private capture(operation: string, call: () => unknown): { captured: CapturedCall; key: string; settings: MethodSettings }[] {
-    if (typeof call !== 'function') throw new NothingCapturedError(operation);
-    const calls = captureCalls(call);
-    if (calls.length === 0) throw new NothingCapturedError(operation);
-    return calls.map((captured) => {
+    return this.capturedCalls(operation, call).map((captured) => {
       const settings = this.settingsOf(captured.method, captured.thisArg);
       return { captured, key: settings.key(captured.thisArg, captured.args), settings };
     });
+  }
+
+  private capturedCalls(operation: string, call: () => unknown): CapturedCall[] {
+    if (typeof call !== 'function') throw new NothingCapturedError(operation);
+    const calls = captureCalls(call);
+    if (calls.length === 0) throw new NothingCapturedError(operation);
+    return calls;
   }
 
   private hit(key: string, value: unknown, settings: CacheSettings): unknown {

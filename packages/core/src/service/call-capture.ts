@@ -9,6 +9,9 @@ export interface CapturedCall {
 
 let captured: CapturedCall[] | undefined;
 
+/** What a captured promise-returning method returns instead of running: one shared, already resolved promise. */
+export const CAPTURED_RESULT: Promise<undefined> = Promise.resolve(undefined);
+
 /** The list cached methods record themselves into instead of running, while a capture is active. */
 export function activeCapture(): CapturedCall[] | undefined {
   return captured;
@@ -22,7 +25,7 @@ export function captureCalls(fn: () => unknown): CapturedCall[] {
   try {
     const result = fn() as { catch?: (handler: () => void) => void } | undefined;
     // The placeholder a captured async method returns resolves; anything else the function chains is not ours.
-    if (typeof result?.catch === 'function') result.catch(() => undefined);
+    if (result !== CAPTURED_RESULT && typeof result?.catch === 'function') result.catch(() => undefined);
   } finally {
     captured = outer;
   }

@@ -49,6 +49,40 @@ export function listItemBytes(item: string): number {
   return Buffer.byteLength(JSON.stringify(item)) + 1;
 }
 
+/**
+ * The bytes every envelope of `sender` in `namespace` starts with, up to its sequence number: what
+ * {@link ownSequence} recognises. Relies on {@link encodeEnvelope} writing `n`, `s` and `q` first.
+ */
+export function senderPrefix(namespace: string, sender: string): Uint8Array {
+  const text = '{"n":' + JSON.stringify(namespace) + ',"s":' + JSON.stringify(sender) + ',"q":';
+  return Buffer.concat([Buffer.from([MAGIC_0, MAGIC_1, ENVELOPE_FORMAT_VERSION]), Buffer.from(text, 'utf8')]);
+}
+
+/** Digits of the longest sequence number read without a full decode: safe integers have at most 16. */
+const MAX_SEQUENCE_DIGITS = 16;
+
+/**
+ * The sequence number of a payload that starts with `prefix` (from {@link senderPrefix}), read without
+ * parsing the rest: a sender's own echo (up to 512 KiB of keys) is recognised for the price of a byte
+ * comparison. `undefined` for any other payload, which {@link decodeEnvelope} then decodes in full.
+ */
+export function ownSequence(payload: Uint8Array, prefix: Uint8Array): number | undefined {
+  const start = prefix.length;
+  if (payload.length <= start) return undefined;
+  for (let i = 0; i < start; i++) {
+    if (payload[i] !== prefix[i]) return undefined;
+  }
+  let sequence = 0;
+  let end = start;
+  for (; end < payload.length && end - start < MAX_SEQUENCE_DIGITS; end++) {
+    const digit = (payload[end] as number) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    sequence = sequence * 10 + digit;
+  }
+  const next = payload[end];
+  return end > start && Number.isSafeInteger(sequence) && (next === 0x2c || next === 0x7d) ? sequence : undefined;
+}
+
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

@@ -34,6 +34,8 @@ export interface PublishQueueSettings {
 }
 
 const NOTHING: readonly string[] = [];
+/** The most keys and tags an invalidation may carry to take the idle queue's fast path. */
+const ALONE_MAX_ITEMS = 8;
 
 /**
  * Coalesces invalidations into few messages and sends them one at a time, in order, retrying failures
@@ -41,8 +43,8 @@ const NOTHING: readonly string[] = [];
  * latency); while a message is in flight, what arrives is deduplicated and sent as the next batch.
  */
 export class PublishQueue {
-  private pendingKeys = new Set<string>();
-  private pendingDependencies = new Set<string>();
+  private readonly pendingKeys = new Set<string>();
+  private readonly pendingDependencies = new Set<string>();
   private pendingClear = false;
   private readonly outbox: OutgoingMessage[] = [];
   /** Whether the send loop runs; cleared synchronously as the loop ends, so a push never finds it finishing. */
@@ -62,6 +64,7 @@ export class PublishQueue {
   /** Queues an invalidation and starts sending if idle. */
   push(invalidation: Invalidation): void {
     if (this.stopped) return;
+    if (!this.active && this.linkUp && this.sendAlone(invalidation)) return;
     if (invalidation.all) {
       this.pendingClear = true;
       this.pendingKeys.clear();
@@ -111,7 +114,7 @@ export class PublishQueue {
   stop(reason: Error): void {
     this.stopped = true;
     this.setLinkUp(true);
-    this.moveToOutbox();
+    while (this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0) this.moveToOutbox();
     // A message being sent may still be accepted: only what never left is reported.
     const abandoned = this.outbox.splice(0).filter((message) => message !== this.inFlight).length;
     for (let i = 0; i < abandoned; i++) this.hooks.failed(reason, 0);
@@ -120,10 +123,53 @@ export class PublishQueue {
   private kick(): void {
     if (this.active) return;
     this.active = true;
-    this.loop = this.run();
+    this.loop = this.run(undefined);
   }
 
-  private async run(): Promise<void> {
+  /**
+   * The idle queue's fast path for a small invalidation: encoded and handed to the transport before
+   * `push` returns, without the batching machinery, so that a lone invalidation leaves as early as
+   * possible. Declines (the caller queues it as usual) for a clear-all, for more than
+   * {@link ALONE_MAX_ITEMS} items or repeated ones, and for a message over the payload limit.
+   */
+  private sendAlone(invalidation: Invalidation): boolean {
+    const { keys, dependencies } = invalidation;
+    const count = keys.length + dependencies.length;
+    if (invalidation.all || count === 0 || count > ALONE_MAX_ITEMS) return false;
+    // An upper bound first (a UTF-16 unit never takes more than 6 bytes in JSON): the exact size only
+    // when the bound does not settle it.
+    let bound = this.settings.overheadBytes;
+    for (const list of [keys, dependencies]) {
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i] as string;
+        if (list.indexOf(item) !== i) return false;
+        bound += 6 * item.length + 3;
+      }
+    }
+    const maxPayloadBytes = this.settings.maxPayloadBytes();
+    if (bound > maxPayloadBytes && this.exactSize(keys, dependencies) > maxPayloadBytes) return false;
+    const message = this.hooks.encode(invalidation);
+    this.outbox.push(message);
+    this.active = true;
+    let attempt: Promise<void>;
+    try {
+      attempt = this.hooks.send(message);
+    } catch (error) {
+      attempt = Promise.reject(error);
+    }
+    this.loop = this.run(attempt);
+    return true;
+  }
+
+  private exactSize(keys: readonly string[], dependencies: readonly string[]): number {
+    let size = this.settings.overheadBytes;
+    for (const item of keys) size += this.settings.itemBytes(item);
+    for (const item of dependencies) size += this.settings.itemBytes(item);
+    return size;
+  }
+
+  /** Sends the outbox in order; `started` is the first attempt of its head message when already made. */
+  private async run(started: Promise<void> | undefined): Promise<void> {
     try {
       for (;;) {
         if (this.outbox.length === 0) this.moveToOutbox();
@@ -134,7 +180,8 @@ export class PublishQueue {
           continue;
         }
         this.inFlight = message;
-        await this.sendWithRetries(message);
+        await this.sendWithRetries(message, started);
+        started = undefined;
         this.inFlight = undefined;
         if (this.outbox[0] === message) this.outbox.shift();
       }
@@ -143,11 +190,13 @@ export class PublishQueue {
     }
   }
 
-  private async sendWithRetries(message: OutgoingMessage): Promise<void> {
+  private async sendWithRetries(message: OutgoingMessage, started: Promise<void> | undefined): Promise<void> {
     let delay = this.settings.initialRetryDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.hooks.send(message);
+        const sending = started ?? this.hooks.send(message);
+        started = undefined;
+        await sending;
         this.hooks.sent(message);
         return;
       } catch (error) {
@@ -181,7 +230,11 @@ export class PublishQueue {
     return this.linkUp ? Promise.resolve() : new Promise<void>((resolve) => this.linkWaiters.push(resolve));
   }
 
-  /** Turns the pending sets into encoded messages, each under the payload limit. */
+  /**
+   * Encodes the next message from the pending sets: as many items as fit under the payload limit, taken
+   * out of the sets. One message at a time, so that a large backlog starts leaving after one encode,
+   * and the next batch is encoded while the previous one is in flight.
+   */
   private moveToOutbox(): void {
     if (this.pendingClear) {
       this.pendingClear = false;
@@ -189,34 +242,30 @@ export class PublishQueue {
       return;
     }
     if (this.pendingKeys.size === 0 && this.pendingDependencies.size === 0) return;
-    const keys = this.pendingKeys;
-    const dependencies = this.pendingDependencies;
-    this.pendingKeys = new Set();
-    this.pendingDependencies = new Set();
     const { overheadBytes, itemBytes } = this.settings;
     const maxPayloadBytes = this.settings.maxPayloadBytes();
-    let batchKeys: string[] = [];
-    let batchDependencies: string[] = [];
+    const batchKeys: string[] = [];
+    const batchDependencies: string[] = [];
     let size = overheadBytes;
-    const cut = (): void => {
-      this.outbox.push(this.hooks.encode({ keys: batchKeys, dependencies: batchDependencies, all: false }));
-      batchKeys = [];
-      batchDependencies = [];
-      size = overheadBytes;
-    };
-    for (const [items, isKey] of [[keys, true], [dependencies, false]] as const) {
+    for (const [items, batch] of [[this.pendingKeys, batchKeys], [this.pendingDependencies, batchDependencies]] as const) {
       for (const item of items) {
         const bytes = itemBytes(item);
         if (overheadBytes + bytes > maxPayloadBytes) {
           // A key or tag too large for any message cannot be sent; a clear-all is small and just as correct.
+          this.pendingKeys.clear();
+          this.pendingDependencies.clear();
           this.outbox.push(this.hooks.encode({ keys: NOTHING, dependencies: NOTHING, all: true }));
           return;
         }
-        if (size + bytes > maxPayloadBytes && batchKeys.length + batchDependencies.length > 0) cut();
-        (isKey ? batchKeys : batchDependencies).push(item);
+        if (size + bytes > maxPayloadBytes && batchKeys.length + batchDependencies.length > 0) {
+          this.outbox.push(this.hooks.encode({ keys: batchKeys, dependencies: batchDependencies, all: false }));
+          return;
+        }
+        batch.push(item);
+        items.delete(item);
         size += bytes;
       }
     }
-    if (batchKeys.length + batchDependencies.length > 0) cut();
+    this.outbox.push(this.hooks.encode({ keys: batchKeys, dependencies: batchDependencies, all: false }));
   }
 }

@@ -3,7 +3,7 @@ import { SynchronizationError } from '../errors';
 import type { EventHub, GapReason } from '../service/events';
 import { emptySynchronizationStats, type SynchronizationStats } from '../service/stats';
 import type { DropReason, Invalidation } from './envelope';
-import { decodeEnvelope, encodeEnvelope, envelopeOverheadBytes, listItemBytes } from './envelope-codec';
+import { decodeEnvelope, encodeEnvelope, envelopeOverheadBytes, listItemBytes, ownSequence, senderPrefix } from './envelope-codec';
 import { type OutgoingMessage, PublishQueue } from './publish-queue';
 import type { ResolvedSynchronizationOptions } from './synchronization-options';
 import type { TransportConnection, TransportListener } from './transport';
@@ -41,6 +41,8 @@ export class Synchronizer {
   private lastAccepted: { sequence: number; since: number } | undefined;
   private downSince = 0;
   private downCause: GapReason = 'disconnect';
+  /** How every message this instance publishes begins, to know its echoes at a glance. */
+  private readonly ownPrefix: Uint8Array;
 
   constructor(
     private readonly options: ResolvedSynchronizationOptions,
@@ -48,6 +50,7 @@ export class Synchronizer {
     private readonly sink: SynchronizationSink,
     private readonly events: EventHub,
   ) {
+    this.ownPrefix = senderPrefix(namespace, this.instanceId);
     this.queue = new PublishQueue(
       {
         maxPayloadBytes: () => this.connection?.maxPayloadBytes ?? 64 * 1024,
@@ -156,6 +159,9 @@ export class Synchronizer {
 
   private receive(payload: Uint8Array): void {
     this.stats.received++;
+    // Our own messages come back too: recognised by their first bytes, not parsed.
+    const echo = ownSequence(payload, this.ownPrefix);
+    if (echo !== undefined) return this.echoed(echo);
     const decoded = decodeEnvelope(payload);
     if (!decoded.ok) return this.drop(decoded.reason);
     const envelope = decoded.envelope;

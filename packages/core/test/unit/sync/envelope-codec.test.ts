@@ -1,5 +1,5 @@
 import type { Envelope } from '../../../src/sync/envelope';
-import { decodeEnvelope, encodeEnvelope, ENVELOPE_FORMAT_VERSION, envelopeOverheadBytes, listItemBytes } from '../../../src/sync/envelope-codec';
+import { decodeEnvelope, encodeEnvelope, ENVELOPE_FORMAT_VERSION, envelopeOverheadBytes, listItemBytes, ownSequence, senderPrefix } from '../../../src/sync/envelope-codec';
 import { seededRandom } from './support/seeded-random';
 
 const envelope: Envelope = {
@@ -125,5 +125,25 @@ describe('envelope codec', () => {
       const { actual, estimate } = sizes(Array.from({ length: 50 }, (__, i) => keys.map((key) => `${key}${i}`)).flat());
       expect(estimate).toBeGreaterThanOrEqual(actual);
     });
+  });
+});
+
+describe('recognising a sender\'s own messages without decoding them', () => {
+  const prefix = senderPrefix(envelope.namespace, envelope.sender);
+
+  it('reads the sequence of every message the sender encodes, heartbeats and clear-alls included', () => {
+    for (const own of [envelope, { ...envelope, keys: [], dependencies: [], heartbeat: true, sequence: 7 }, { ...envelope, keys: [], dependencies: [], all: true, sequence: 0 }, { ...envelope, sequence: Number.MAX_SAFE_INTEGER }]) {
+      expect(ownSequence(encodeEnvelope(own), prefix)).toBe(own.sequence);
+    }
+  });
+
+  it('leaves to the full decoder the messages of another sender or namespace, and anything malformed', () => {
+    expect(ownSequence(encodeEnvelope({ ...envelope, sender: '00000000-8a53-4f0e-9d43-1c7e1b2a9f00' }), prefix)).toBeUndefined();
+    expect(ownSequence(encodeEnvelope({ ...envelope, namespace: 'shop2' }), prefix)).toBeUndefined();
+    const head = `{"n":"shop","s":"${envelope.sender}","q":`;
+    for (const body of [head, `${head}}`, `${head}x}`, `${head}12`, `${head}-1,"k":[]}`, `${head}${'9'.repeat(20)},"k":[]}`]) {
+      expect(ownSequence(withBody(body), prefix)).toBeUndefined();
+    }
+    expect(ownSequence(withBody(`${head}12,"k":[]}`, ENVELOPE_FORMAT_VERSION + 1), prefix)).toBeUndefined();
   });
 });

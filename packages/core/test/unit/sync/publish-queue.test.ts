@@ -59,6 +59,11 @@ class Harness {
     );
   }
 
+  /** How many messages the queue has encoded so far. */
+  get encodedCount(): number {
+    return this.sequence;
+  }
+
   /** The invalidations carried by every send so far, decoded from the bytes. */
   get sentInvalidations(): Invalidation[] {
     return this.sends.map(({ message }) => {
@@ -91,6 +96,20 @@ describe('PublishQueue', () => {
     const harness = upHarness();
     harness.queue.push(keys('a'));
     expect(harness.sentInvalidations).toEqual([keys('a')]);
+  });
+
+  it('sends a lone invalidation deduplicated and under maxPayloadBytes, however many items it names', () => {
+    const repeated = upHarness();
+    repeated.queue.push({ keys: ['a', 'b', 'a'], dependencies: ['t', 't'], all: false });
+    expect(repeated.sentInvalidations).toEqual([{ keys: ['a', 'b'], dependencies: ['t'], all: false }]);
+
+    const large = upHarness();
+    large.maxPayloadBytes = 300;
+    const names = Array.from({ length: 12 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
+    large.queue.push(keys(...names));
+    const [first] = large.sends;
+    expect(first?.message.payload.length).toBeLessThanOrEqual(300);
+    expect(large.sentInvalidations[0]?.keys).toEqual(names.slice(0, large.sentInvalidations[0]?.keys.length));
   });
 
   it('under load, coalesces what arrives while a send is in flight into one deduplicated batch', async () => {
@@ -148,6 +167,20 @@ describe('PublishQueue', () => {
     const sent = harness.sentInvalidations;
     expect(sent.flatMap((batch) => batch.keys)).toEqual(expectedKeys);
     expect(sent.flatMap((batch) => batch.dependencies)).toEqual(expectedTags);
+  });
+
+  it('encodes a large backlog one batch at a time: the next while the previous is in flight', async () => {
+    const harness = upHarness();
+    harness.maxPayloadBytes = 300;
+    harness.queue.push(keys('first'));
+    const names = Array.from({ length: 40 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
+    for (const name of names) harness.queue.push(keys(name));
+    expect(harness.encodedCount).toBe(1);
+    await harness.acceptLatest();
+    expect(harness.encodedCount).toBe(2);
+    while (harness.queue.hasBacklog) await harness.acceptLatest();
+    expect(harness.encodedCount).toBe(harness.sends.length);
+    expect(harness.sentInvalidations.slice(1).flatMap((invalidation) => invalidation.keys)).toEqual(names);
   });
 
   it('keeps batches under maxPayloadBytes when keys and tags hold characters JSON escapes', async () => {
