@@ -1,0 +1,147 @@
+import type { ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from '@azure/service-bus';
+import { SynchronizationError, type CachetError, type TransportConnection, type TransportListener } from '@cachet/core';
+import { AutomaticSubscription } from './automatic-subscription';
+import { openClients, type ServiceBusClients } from './clients';
+import { ENTITY_NOT_FOUND, fatalReceiverError, senderError, serviceBusCode, TRANSPORT_NAME } from './error-mapping';
+import { SubscriptionCleanupWarning } from './errors';
+import { LinkState } from './link-state';
+import { receiveSubscription } from './receive-subscription';
+import { ENVELOPE_ALLOWANCE_BYTES, type ResolvedServiceBusOptions } from './resolve-options';
+import { SharedSubscriptionProbe } from './shared-subscription-probe';
+
+/**
+ * One open connection: a sender on the topic and a receiveAndDelete receiver on this instance's
+ * subscription. Publishes and delivers bytes, reports the receiver link's state; nothing more.
+ */
+export class ServiceBusConnection implements TransportConnection {
+  readonly ordered = false;
+  private linkMaxBytes = 0;
+  private automatic: AutomaticSubscription | undefined;
+  private closing: Promise<void> | undefined;
+  private stopReceiving: (() => Promise<void>) | undefined;
+  private receiver: ServiceBusReceiver | undefined;
+  private readonly link: LinkState;
+
+  private constructor(
+    private readonly options: ResolvedServiceBusOptions,
+    private readonly clients: ServiceBusClients,
+    private readonly sender: ServiceBusSender,
+    listener: TransportListener,
+  ) {
+    this.link = new LinkState(listener);
+  }
+
+  /**
+   * Opens the sender, creates the subscription (automatic strategy), attaches the receiver and resolves once
+   * it is attached; releases whatever it created when any step fails.
+   * @throws ServiceBusUnauthorizedError, ServiceBusManageRightError, ServiceBusEntityNotFoundError or SynchronizationError.
+   */
+  static async open(options: ResolvedServiceBusOptions, listener: TransportListener): Promise<ServiceBusConnection> {
+    const clients = openClients(options.source);
+    const connection = new ServiceBusConnection(options, clients, clients.client.createSender(options.topic), listener);
+    try {
+      await connection.start(listener);
+      return connection;
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+  }
+
+  /** The largest payload the engine may publish: the option, capped under the link's own limit. */
+  get maxPayloadBytes(): number {
+    return Math.min(this.options.maxPayloadBytes, this.linkMaxBytes - ENVELOPE_ALLOWANCE_BYTES);
+  }
+
+  private async start(listener: TransportListener): Promise<void> {
+    // Opening the sender first proves the key and the Send right, so a later 401 from the
+    // administration API can only mean a missing Manage right.
+    this.linkMaxBytes = await this.sender
+      .createMessageBatch()
+      .then((batch) => batch.maxSizeInBytes)
+      .catch((error: unknown) => Promise.reject(senderError(this.options.topic, error)));
+    if (this.options.subscription === undefined) {
+      const automatic = new AutomaticSubscription(this.clients.administration(), this.options.topic, this.options.autoDeleteOnIdleMs);
+      await automatic.create();
+      this.automatic = automatic; // only now is there a subscription for close() to delete
+    }
+    await this.startReceiving(listener);
+  }
+
+  private get subscriptionName(): string {
+    return this.automatic?.name ?? (this.options.subscription as string);
+  }
+
+  private async startReceiving(listener: TransportListener): Promise<void> {
+    const { topic } = this.options;
+    const subscription = this.subscriptionName;
+    const manual = this.automatic === undefined;
+    const probe = new SharedSubscriptionProbe(topic, subscription, this.options.onWarning);
+    this.receiver = this.clients.client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete', skipParsingBodyAsJson: true });
+    const attached = receiveSubscription(this.receiver, this.options.connectTimeoutMs, {
+      message: (message) => this.onMessage(message, probe, listener),
+      attached: () => this.link.attached(),
+      detached: (reason) => this.link.lost(reason),
+      error: (error) => this.onReceiveError(error),
+      fatal: (error) => fatalReceiverError(topic, subscription, manual, error),
+    });
+    this.stopReceiving = attached.stop;
+    await attached.ready;
+    if (manual) await this.sender.sendMessages(probe.probes(this.options.timeToLiveMs));
+  }
+
+  private onMessage(message: ServiceBusReceivedMessage, probe: SharedSubscriptionProbe, listener: TransportListener): void {
+    // A message proves the link works, even if the attach notification was missed.
+    this.link.attached();
+    if (probe.inspect(message)) return;
+    listener.message(toBytes(message.body));
+  }
+
+  private onReceiveError(error: Error): void {
+    this.link.lost(error);
+    // A subscription deleted under the receiver (auto-delete after a long pause, or an operator): the
+    // automatic strategy re-creates it and the SDK's retry re-attaches; the engine sees down, then up.
+    if (this.automatic && serviceBusCode(error) === ENTITY_NOT_FOUND && !this.closing) {
+      this.automatic.recreate().catch((recreateError: unknown) => this.options.onWarning(recreateError as CachetError));
+    }
+  }
+
+  /** Publishes one payload with the configured time-to-live; rejects when Service Bus did not accept it. */
+  async publish(payload: Uint8Array): Promise<void> {
+    if (this.closing) throw new SynchronizationError('E_SYNC_PUBLISH', TRANSPORT_NAME, 'cannot publish: this connection is closed.');
+    await this.sender.sendMessages({
+      body: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+      contentType: 'application/octet-stream',
+      timeToLive: this.options.timeToLiveMs,
+    });
+  }
+
+  /** Closes the receiver and the sender, deletes the automatic subscription and closes an owned client. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.release();
+    return this.closing;
+  }
+
+  private async release(): Promise<void> {
+    this.link.close();
+    await settle(this.stopReceiving?.());
+    await settle(this.receiver?.close());
+    await settle(this.sender.close());
+    if (this.automatic) {
+      const entity = `${this.options.topic}/Subscriptions/${this.automatic.name}`;
+      await this.automatic.delete().catch((error: unknown) => this.options.onWarning(new SubscriptionCleanupWarning(entity, this.options.autoDeleteOnIdleMs, { cause: error })));
+    }
+    if (this.clients.ownsClient) await settle(this.clients.client.close());
+  }
+}
+
+/** Waits for a clean-up step and ignores its failure: closing must release everything it can. */
+async function settle(step: Promise<unknown> | undefined): Promise<void> {
+  await step?.catch(() => undefined);
+}
+
+/** The message body as bytes: binary bodies as they are; anything else (a foreign sender) encoded, for the engine to reject. */
+function toBytes(body: unknown): Uint8Array {
+  if (body instanceof Uint8Array) return body;
+  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body) ?? '', 'utf8');
+}

@@ -1,0 +1,18 @@
+import { describeTransportConformance } from '@cachet/core/testing';
+import { AzureServiceBusSynchronization } from '@cachet/azure-service-bus';
+import type { ServiceBusTestPeer } from '../peer';
+import { peerOptions, startPeer } from './support/peer-fixture';
+
+let peer: ServiceBusTestPeer;
+
+beforeAll(async () => {
+  peer = await startPeer({ createTopicsOnDemand: true });
+});
+
+afterAll(async () => {
+  await peer.close();
+});
+
+describeTransportConformance('AzureServiceBusSynchronization', {
+  createTransport: (bus) => new AzureServiceBusSynchronization(peerOptions(peer, { topic: bus })),
+});
