@@ -1,24 +1,19 @@
-import { type CacheBackend, MISS } from '../backends/cache-backend';
+import { MISS } from '../backends/cache-backend';
 import type { CachedMethod } from '../decorators/cached-method';
 import { CacheConfigurationError, NothingCapturedError, ServiceDisposedError } from '../errors';
 import type { Invalidation } from '../sync/envelope';
 import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
 import { type CapturedCall, captureCalls } from './call-capture';
-import { addDependencies, closeScope, currentScope, type LoadScope, openScope, runInScope } from './caching-context';
 import { type CachingServiceOptions, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
 import { type CachingEventListener, type CachingEvents, EventHub } from './events';
-import { type Load, LoadFence } from './load-fence';
-import { type CacheSettings, type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
+import { LocalCache } from './local-cache';
+import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
 import type { CachingStats } from './stats';
 
 /** Options of {@link CachingService.getOrSet}. */
 export interface GetOrSetOptions extends SettingsRequest {
   /** Tags of the stored value, for {@link CachingService.invalidateTags}. */
   readonly tags?: readonly string[];
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 function checkTags(operation: string, tags: readonly unknown[]): asserts tags is readonly string[] {
@@ -48,25 +43,27 @@ export class CachingService {
   private static anyBound = false;
 
   private readonly options: ResolvedCachingServiceOptions;
-  private readonly backend: CacheBackend;
   private readonly events = new EventHub();
-  private readonly fence = new LoadFence();
+  private readonly local: LocalCache;
   private readonly synchronizer: Synchronizer | undefined;
   private readonly methodSettings = new WeakMap<CachedMethod, MethodSettings>();
-  private readonly counters = { hits: 0, misses: 0, sets: 0, fenced: 0, invalidations: 0 };
   private initialization: Promise<void> | undefined;
   private disposal: Promise<void> | undefined;
   private started = false;
+  /** Cached methods run uncached: the `bypass` policy while the bus is down. */
   private bypass = false;
 
   private constructor(options: CachingServiceOptions) {
     this.options = resolveCachingServiceOptions(options);
-    this.backend = this.options.backend;
+    this.local = new LocalCache(this.options.backend, this.events, (value) => this.objectKey(value));
     if (this.options.synchronization !== undefined) {
       const sink: SynchronizationSink = {
-        applyRemote: (invalidation) => this.applyLocally(invalidation, 'remote'),
-        recoverFromGap: () => this.dropEverything(),
-        setBypass: (bypass) => (this.bypass = bypass),
+        applyRemote: (invalidation) => this.local.apply(invalidation, 'remote'),
+        recoverFromGap: () => this.local.clear(),
+        setBypass: (bypass) => {
+          this.bypass = bypass;
+          this.local.accepting = !bypass && this.disposal === undefined;
+        },
       };
       this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink, this.events);
     }
@@ -132,11 +129,11 @@ export class CachingService {
 
   /** Publishes what is queued, closes the synchronization, and empties the cache. Later use throws {@link ServiceDisposedError}. */
   dispose(): Promise<void> {
+    this.local.accepting = false;
     this.disposal ??= (async () => {
       await this.initialization?.catch(() => undefined);
       await this.synchronizer?.close();
-      this.fence.clear();
-      this.backend.clear();
+      this.local.clear();
     })();
     return this.disposal;
   }
@@ -148,7 +145,7 @@ export class CachingService {
 
   /** A snapshot of the counters. */
   stats(): CachingStats {
-    const stats: CachingStats = { ...this.counters, entries: this.backend.size };
+    const stats: CachingStats = { ...this.local.counters, entries: this.local.size };
     if (this.synchronizer !== undefined) stats.sync = structuredClone(this.synchronizer.stats);
     return stats;
   }
@@ -196,10 +193,8 @@ export class CachingService {
     const [first, ...others] = this.capture('refresh', call).map(({ captured, key, settings }) => {
       const execute = (): unknown => captured.method.original.apply(captured.thisArg, captured.args as never[]);
       if (!settings.enabled || this.bypass) return execute();
-      this.fence.invalidate([key], []);
-      this.backend.invalidate([], [key]);
       this.synchronizer?.publish({ keys: [key], dependencies: [], all: false });
-      return this.run(key, settings, captured.method, execute, captured.args);
+      return this.local.reload(key, settings, captured.method, execute, captured.args);
     });
     await Promise.all(others);
     return (await first) as Awaited<T>;
@@ -214,9 +209,9 @@ export class CachingService {
     const settings = resolveCallSettings(this.options, options);
     const fullKey = this.userKey(key);
     if (!settings.enabled || this.bypass) return factory();
-    const value = this.backend.get(fullKey, settings.sliding);
-    if (value !== MISS) return this.hit(fullKey, value, settings) as T;
-    return this.miss(fullKey, settings, undefined, factory, []) as Promise<T>;
+    const value = this.local.lookup(fullKey, settings);
+    if (value !== MISS) return value as T;
+    return this.local.load(fullKey, settings, undefined, factory, []) as Promise<T>;
   }
 
   /** @internal Serves one call of a cached method: the hot path. */
@@ -225,12 +220,9 @@ export class CachingService {
     const settings = method.cachedFor === this ? (method.cachedSettings as MethodSettings) : this.settingsOf(method, thisArg);
     if (!settings.enabled || this.bypass) return method.original.apply(thisArg, args as never[]);
     const key = settings.key(thisArg, args);
-    const value = this.backend.get(key, settings.sliding);
-    if (value !== MISS) {
-      const result = this.hit(key, value, settings);
-      return method.returnsPromise === true ? Promise.resolve(result) : result;
-    }
-    return this.miss(key, settings, method, () => method.original.apply(thisArg, args as never[]), args);
+    const value = this.local.lookup(key, settings);
+    if (value !== MISS) return method.returnsPromise === true ? Promise.resolve(value) : value;
+    return this.local.load(key, settings, method, () => method.original.apply(thisArg, args as never[]), args);
   }
 
   /** @internal The keys that calls of cached methods would use. */
@@ -288,120 +280,13 @@ export class CachingService {
     return calls;
   }
 
-  private hit(key: string, value: unknown, settings: CacheSettings): unknown {
-    const caller = currentScope();
-    if (caller !== undefined) {
-      // A hit inside another cached method: the caller's result is built on this entry.
-      addDependencies(caller.load, [key]);
-      addDependencies(caller.load, this.backend.dependenciesOf(key));
-    }
-    this.counters.hits++;
-    if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
-    return settings.clone ? structuredClone(value) : value;
-  }
-
-  private miss(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
-    this.counters.misses++;
-    if (this.events.listeners.miss !== undefined) this.events.emit('miss', { key });
-    const running = this.fence.joinable.get(key);
-    if (running?.promise !== undefined) {
-      const caller = currentScope();
-      if (caller !== undefined) running.callers.push(caller.load);
-      return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
-    }
-    return this.run(key, settings, method, execute, args);
-  }
-
-  /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
-  private run(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
-    const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
-    const caller = currentScope();
-    const load = this.fence.begin(key, tags);
-    if (caller !== undefined) load.callers.push(caller.load);
-    const scope: LoadScope = { load, objectKey: this.objectKeyOf };
-    openScope();
-    let result: unknown;
-    try {
-      result = runInScope(scope, execute);
-    } catch (error) {
-      this.endLoad(load);
-      throw error;
-    }
-    if (!isPromiseLike(result)) {
-      if (method !== undefined) method.returnsPromise = false;
-      return this.store(load, result, settings);
-    }
-    if (method !== undefined) method.returnsPromise = true;
-    const promise = Promise.resolve(result).then(
-      (value) => this.store(load, value, settings),
-      (error: unknown) => {
-        this.endLoad(load);
-        throw error;
-      },
-    );
-    load.promise = promise;
-    this.fence.joinable.set(key, load);
-    return promise;
-  }
-
-  private store(load: Load, value: unknown, settings: CacheSettings): unknown {
-    try {
-      if (this.fence.admits(load) && !this.bypass && this.disposal === undefined) {
-        this.backend.set(load.key, settings.clone ? structuredClone(value) : value, { ...settings.entry, dependencies: load.dependencies });
-        this.counters.sets++;
-        if (this.events.listeners.set !== undefined) this.events.emit('set', { key: load.key });
-      } else {
-        this.counters.fenced++;
-        if (this.events.listeners.fenced !== undefined) this.events.emit('fenced', { key: load.key });
-      }
-    } catch (error) {
-      this.events.emit('error', { error, operation: `store ${load.key}` });
-    } finally {
-      for (const caller of load.callers) {
-        addDependencies(caller, [load.key]);
-        addDependencies(caller, load.dependencies);
-      }
-      this.endLoad(load);
-    }
-    return settings.clone ? structuredClone(value) : value;
-  }
-
-  private endLoad(load: Load): void {
-    this.fence.end(load);
-    closeScope();
-  }
-
-  private readonly objectKeyOf = (value: object): string => this.objectKey(value);
-
   private objectKey(value: object): string {
     if (typeof value !== 'object' || value === null) throw new CacheConfigurationError('object dependency', `expected an object, got ${String(value)}.`);
     return this.options.keyBuilder.objectKey(value, this.options);
   }
 
   private invalidateEverywhere(invalidation: Invalidation): void {
-    this.applyLocally(invalidation, 'local');
+    this.local.apply(invalidation, 'local');
     this.synchronizer?.publish(invalidation);
-  }
-
-  private applyLocally(invalidation: Invalidation, source: 'local' | 'remote'): void {
-    let removed: number;
-    if (invalidation.all) {
-      removed = this.backend.size;
-      this.dropEverything();
-    } else {
-      this.fence.invalidate(invalidation.keys, invalidation.dependencies);
-      const removedKeys = this.backend.invalidate(invalidation.keys, invalidation.dependencies);
-      this.fence.invalidate(removedKeys, []);
-      removed = removedKeys.length;
-    }
-    this.counters.invalidations++;
-    if (this.events.listeners.invalidate !== undefined) {
-      this.events.emit('invalidate', { source, keys: invalidation.keys, dependencies: invalidation.dependencies, all: invalidation.all, removed });
-    }
-  }
-
-  private dropEverything(): void {
-    this.fence.clear();
-    this.backend.clear();
   }
 }

@@ -1,0 +1,158 @@
+import { type CacheBackend, MISS } from '../backends/cache-backend';
+import type { CachedMethod } from '../decorators/cached-method';
+import type { Invalidation } from '../sync/envelope';
+import { addDependencies, closeScope, currentScope, type LoadScope, openScope, runInScope } from './caching-context';
+import type { EventHub } from './events';
+import { type Load, LoadFence } from './load-fence';
+import type { CacheSettings } from './method-settings';
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * The local half of a caching service: lookups, single-flight loads behind the coherence fence, stores,
+ * dependency propagation between nested cached calls, and invalidation of local entries.
+ */
+export class LocalCache {
+  readonly counters = { hits: 0, misses: 0, sets: 0, fenced: 0, invalidations: 0 };
+  /** `false` while results must not be stored (the `bypass` policy during an outage, or after dispose). */
+  accepting = true;
+  private readonly fence = new LoadFence();
+
+  constructor(
+    private readonly backend: CacheBackend,
+    private readonly events: EventHub,
+    private readonly objectKeyOf: (value: object) => string,
+  ) {}
+
+  /** Entries held now. */
+  get size(): number {
+    return this.backend.size;
+  }
+
+  /** The value cached under `key` (a clone when the settings say so), or {@link MISS}. */
+  lookup(key: string, settings: CacheSettings): unknown {
+    const value = this.backend.get(key, settings.sliding);
+    return value === MISS ? MISS : this.hit(key, value, settings);
+  }
+
+  /** After a miss: joins the load of `key` already running, or runs `execute` as a new one. */
+  load(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+    this.counters.misses++;
+    if (this.events.listeners.miss !== undefined) this.events.emit('miss', { key });
+    const running = this.fence.joinable.get(key);
+    if (running?.promise !== undefined) {
+      const caller = currentScope();
+      if (caller !== undefined) running.callers.push(caller.load);
+      return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
+    }
+    return this.run(key, settings, method, execute, args);
+  }
+
+  /**
+   * Runs `execute` afresh for `key` (refresh): loads of the old value still running are fenced, and the
+   * entries built on the old value are dropped.
+   */
+  reload(key: string, settings: CacheSettings, method: CachedMethod, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+    this.fence.invalidate([key], []);
+    this.backend.invalidate([], [key]);
+    return this.run(key, settings, method, execute, args);
+  }
+
+  /** Drops what an invalidation names (here or from another instance) and fences the loads it overtakes. */
+  apply(invalidation: Invalidation, source: 'local' | 'remote'): void {
+    let removed: number;
+    if (invalidation.all) {
+      removed = this.backend.size;
+      this.clear();
+    } else {
+      this.fence.invalidate(invalidation.keys, invalidation.dependencies);
+      const removedKeys = this.backend.invalidate(invalidation.keys, invalidation.dependencies);
+      this.fence.invalidate(removedKeys, []);
+      removed = removedKeys.length;
+    }
+    this.counters.invalidations++;
+    if (this.events.listeners.invalidate !== undefined) {
+      this.events.emit('invalidate', { source, keys: invalidation.keys, dependencies: invalidation.dependencies, all: invalidation.all, removed });
+    }
+  }
+
+  /** Drops every entry and fences every running load: after a gap, or on dispose. */
+  clear(): void {
+    this.fence.clear();
+    this.backend.clear();
+  }
+
+  private hit(key: string, value: unknown, settings: CacheSettings): unknown {
+    const caller = currentScope();
+    if (caller !== undefined) {
+      // A hit inside another cached method: the caller's result is built on this entry.
+      addDependencies(caller.load, [key]);
+      addDependencies(caller.load, this.backend.dependenciesOf(key));
+    }
+    this.counters.hits++;
+    if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
+    return settings.clone ? structuredClone(value) : value;
+  }
+
+  /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
+  private run(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+    const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
+    const caller = currentScope();
+    const load = this.fence.begin(key, tags);
+    if (caller !== undefined) load.callers.push(caller.load);
+    const scope: LoadScope = { load, objectKey: this.objectKeyOf };
+    openScope();
+    let result: unknown;
+    try {
+      result = runInScope(scope, execute);
+    } catch (error) {
+      this.endLoad(load);
+      throw error;
+    }
+    if (!isPromiseLike(result)) {
+      if (method !== undefined) method.returnsPromise = false;
+      return this.store(load, result, settings);
+    }
+    if (method !== undefined) method.returnsPromise = true;
+    const promise = Promise.resolve(result).then(
+      (value) => this.store(load, value, settings),
+      (error: unknown) => {
+        this.endLoad(load);
+        throw error;
+      },
+    );
+    load.promise = promise;
+    this.fence.joinable.set(key, load);
+    return promise;
+  }
+
+  private store(load: Load, value: unknown, settings: CacheSettings): unknown {
+    try {
+      if (this.fence.admits(load) && this.accepting) {
+        this.backend.set(load.key, settings.clone ? structuredClone(value) : value, { ...settings.entry, dependencies: load.dependencies });
+        this.counters.sets++;
+        if (this.events.listeners.set !== undefined) this.events.emit('set', { key: load.key });
+      } else {
+        this.counters.fenced++;
+        if (this.events.listeners.fenced !== undefined) this.events.emit('fenced', { key: load.key });
+      }
+    } catch (error) {
+      this.events.emit('error', { error, operation: `store ${load.key}` });
+    } finally {
+      for (const caller of load.callers) {
+        addDependencies(caller, [load.key]);
+        addDependencies(caller, load.dependencies);
+      }
+      this.endLoad(load);
+    }
+    return settings.clone ? structuredClone(value) : value;
+  }
+
+  private endLoad(load: Load): void {
+    this.fence.end(load);
+    closeScope();
+  }
+
+}
