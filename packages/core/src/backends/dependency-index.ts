@@ -51,13 +51,6 @@ export class DependencyIndex {
     return this.dependents.has(dependency);
   }
 
-  /** The keys that directly depend on `dependency`, as a copy safe to iterate while removing. */
-  dependentsOf(dependency: string): string[] {
-    const keys: string[] = [];
-    this.appendDependents(dependency, keys);
-    return keys;
-  }
-
   /** Appends the keys that directly depend on `dependency` to `out` (a snapshot: safe to remove them next). */
   appendDependents(dependency: string, out: string[]): void {
     const keys = this.dependents.get(dependency);
