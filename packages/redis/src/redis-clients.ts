@@ -39,7 +39,8 @@ function withErrorHandlers(clients: RedisClients): RedisClients {
   return clients;
 }
 
-function ignore(): void {}
+/** Does nothing: the handler for outcomes that need no action (errors reported elsewhere, PUBLISH counts). */
+export function ignore(): void {}
 
 /**
  * Resolves once `client` is ready, connecting it if it was created lazily. Rejects with the connection

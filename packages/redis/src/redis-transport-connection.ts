@@ -1,7 +1,7 @@
 import type { TransportConnection, TransportListener } from '@cachet/core';
 import { SynchronizationError } from '@cachet/core';
 import { messageOf, RedisSubscriptionLostError } from './errors';
-import { closeClient, type RedisClients } from './redis-clients';
+import { closeClient, ignore, type RedisClients } from './redis-clients';
 
 /** The largest payload one PUBLISH carries; the engine splits its batches to stay under it (512 KiB). */
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
@@ -38,15 +38,13 @@ export class RedisTransportConnection implements TransportConnection {
     if (subscriber.status !== 'ready') this.#onLinkLost();
   }
 
-  async publish(payload: Uint8Array): Promise<void> {
+  publish(payload: Uint8Array): Promise<void> {
     const { publisher } = this.#clients;
-    if (this.#closing) throw this.#publishError('the connection is closed');
-    if (publisher.status !== 'ready') throw this.#publishError(`the Redis publisher is not connected (status: ${publisher.status})`);
-    try {
-      await publisher.publish(this.#channel, Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
-    } catch (error) {
-      throw this.#publishError(messageOf(error), error);
-    }
+    if (this.#closing) return Promise.reject(this.#publishError('the connection is closed'));
+    if (publisher.status !== 'ready') return Promise.reject(this.#publishError(`the Redis publisher is not connected (status: ${publisher.status})`));
+    // No async frame and no copy on this path: the command is written before `publish` returns.
+    const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    return publisher.publish(this.#channel, bytes).then(ignore, this.#onPublishFailed);
   }
 
   close(): Promise<void> {
@@ -78,6 +76,10 @@ export class RedisTransportConnection implements TransportConnection {
     this.#up = true;
     this.#lastError = undefined;
     this.#listener.up();
+  };
+
+  readonly #onPublishFailed = (error: unknown): never => {
+    throw this.#publishError(messageOf(error), error);
   };
 
   #publishError(problem: string, cause?: unknown): SynchronizationError {

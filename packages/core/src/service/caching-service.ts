@@ -285,8 +285,9 @@ export class CachingService {
     return this.options.keyBuilder.objectKey(value, this.options);
   }
 
+  /** Publishes first: the message is on its way to other instances while this one applies it. */
   private invalidateEverywhere(invalidation: Invalidation): void {
-    this.local.apply(invalidation, 'local');
     this.synchronizer?.publish(invalidation);
+    this.local.apply(invalidation, 'local');
   }
 }

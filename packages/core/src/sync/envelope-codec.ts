@@ -25,12 +25,13 @@ export type DecodeResult = { readonly ok: true; readonly envelope: Envelope } | 
  * Encodes an envelope as bytes: two magic bytes, a format-version byte, then a UTF-8 JSON body.
  */
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  const body: WireBody = { n: envelope.namespace, s: envelope.sender, q: envelope.sequence };
-  if (envelope.keys.length > 0) body.k = envelope.keys as string[];
-  if (envelope.dependencies.length > 0) body.d = envelope.dependencies as string[];
-  if (envelope.all) body.a = 1;
-  if (envelope.heartbeat) body.h = 1;
-  const json = JSON.stringify(body);
+  // Written by hand, in the order of `WireBody` ({@link senderPrefix} relies on `n`, `s`, `q` first): no body object.
+  let json = '{"n":' + JSON.stringify(envelope.namespace) + ',"s":' + JSON.stringify(envelope.sender) + ',"q":' + envelope.sequence;
+  if (envelope.keys.length > 0) json += ',"k":' + JSON.stringify(envelope.keys);
+  if (envelope.dependencies.length > 0) json += ',"d":' + JSON.stringify(envelope.dependencies);
+  if (envelope.all) json += ',"a":1';
+  if (envelope.heartbeat) json += ',"h":1';
+  json += '}';
   const bytes = Buffer.allocUnsafe(HEADER_BYTES + Buffer.byteLength(json));
   bytes[0] = MAGIC_0;
   bytes[1] = MAGIC_1;
@@ -93,7 +94,10 @@ export function decodeEnvelope(payload: Uint8Array): DecodeResult {
   if (payload[2] !== ENVELOPE_FORMAT_VERSION) return { ok: false, reason: 'version' };
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset + HEADER_BYTES, payload.length - HEADER_BYTES).toString('utf8'));
+    const text = Buffer.isBuffer(payload)
+      ? payload.toString('utf8', HEADER_BYTES)
+      : Buffer.from(payload.buffer, payload.byteOffset + HEADER_BYTES, payload.length - HEADER_BYTES).toString('utf8');
+    body = JSON.parse(text);
   } catch {
     return { ok: false, reason: 'corrupt' };
   }

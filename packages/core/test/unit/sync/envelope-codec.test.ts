@@ -37,6 +37,20 @@ describe('envelope codec', () => {
     expect(decodeEnvelope(larger.subarray(10, 10 + encoded.length))).toEqual({ ok: true, envelope });
   });
 
+  it('decodes a Buffer that is a slice of a larger one, as ioredis hands them over', () => {
+    const encoded = encodeEnvelope(envelope);
+    const larger = Buffer.concat([Buffer.from('0123456789'), encoded, Buffer.from('trailing')]);
+    expect(decodeEnvelope(larger.subarray(10, 10 + encoded.length))).toEqual({ ok: true, envelope });
+  });
+
+  it('writes the body as the JSON of its short-named fields, in order, as every instance of this format version expects', () => {
+    const body = { n: envelope.namespace, s: envelope.sender, q: envelope.sequence, k: envelope.keys, d: envelope.dependencies };
+    expect(Buffer.from(encodeEnvelope(envelope))).toEqual(withBody(JSON.stringify(body)));
+    expect(Buffer.from(encodeEnvelope({ ...envelope, keys: [], dependencies: [], all: true, heartbeat: true }))).toEqual(
+      withBody(JSON.stringify({ n: envelope.namespace, s: envelope.sender, q: envelope.sequence, a: 1, h: 1 })),
+    );
+  });
+
   it('never carries values, only what is invalidated', () => {
     const text = Buffer.from(encodeEnvelope(envelope)).subarray(3).toString('utf8');
     expect(Object.keys(JSON.parse(text) as object).sort()).toEqual(['d', 'k', 'n', 'q', 's']);
