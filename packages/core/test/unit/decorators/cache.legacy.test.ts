@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Cache, CachingService, InvalidateCache, NotCacheKey } from '@cachet/core';
+import { Cache, InvalidateCache, NotCacheKey } from '@cachet/core';
 import { useFreshDefaultService } from '../support/fresh-default-service';
 
 /** What NestJS's `SetMetadata` does: writes metadata on `descriptor.value`, the method function itself. */

@@ -1,4 +1,4 @@
-import { Cache, CachingService } from '@cachet/core';
+import { Cache } from '@cachet/core';
 import { useFreshDefaultService } from '../support/fresh-default-service';
 
 const fresh = useFreshDefaultService();

@@ -1,4 +1,4 @@
-import { Cache, CacheKey, CachingService, DecoratorUsageError } from '@cachet/core';
+import { Cache, CacheKey, DecoratorUsageError } from '@cachet/core';
 import { useFreshDefaultService } from '../support/fresh-default-service';
 
 /** A decorator typed loosely enough to be put where `@Cache` does not belong, to check it says so. */

@@ -1,8 +1,8 @@
-import { Cache, CacheKey, CachingService, InvalidateCache, InvalidateCacheMappingError } from '@cachet/core';
+import { Cache, CacheKey, InvalidateCache, InvalidateCacheMappingError } from '@cachet/core';
 import { deferred } from '../support/deferred';
 import { useFreshDefaultService } from '../support/fresh-default-service';
 
-const fresh = useFreshDefaultService();
+useFreshDefaultService();
 
 /** Runs `mutate` and returns the error it throws, failing the test when it throws none. */
 function thrownBy(mutate: () => unknown): Error {

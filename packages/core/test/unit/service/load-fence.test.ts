@@ -1,4 +1,4 @@
-import { Cache, CachingService, InvalidateCache } from '@cachet/core';
+import { Cache, InvalidateCache } from '@cachet/core';
 import { type Deferred, deferred } from '../support/deferred';
 import { useFreshDefaultService } from '../support/fresh-default-service';
 

@@ -1,4 +1,4 @@
-import { Cache, CachingService } from '@cachet/core';
+import { Cache } from '@cachet/core';
 import { type Deferred, deferred } from '../support/deferred';
 import { useFreshDefaultService } from '../support/fresh-default-service';
 
