@@ -91,10 +91,7 @@ export class CachingService {
 
   /** @internal The service that serves calls on `thisArg`. */
   static serviceFor(thisArg: unknown): CachingService {
-    if (CachingService.anyBound && typeof thisArg === 'object' && thisArg !== null) {
-      const bound = CachingService.bound.get(thisArg);
-      if (bound !== undefined) return bound;
-    } else if (CachingService.anyBound && typeof thisArg === 'function') {
+    if (CachingService.anyBound && ((typeof thisArg === 'object' && thisArg !== null) || typeof thisArg === 'function')) {
       const bound = CachingService.bound.get(thisArg);
       if (bound !== undefined) return bound;
     }
@@ -216,7 +213,7 @@ export class CachingService {
 
   /** @internal Serves one call of a cached method: the hot path. */
   invokeMethod(method: CachedMethod, thisArg: unknown, args: ArrayLike<unknown>): unknown {
-    if (!this.started || this.disposal !== undefined) this.start(method);
+    if (!this.started || this.disposal !== undefined) this.assertUsable(`call ${method.displayName}`);
     const settings = method.cachedFor === this ? (method.cachedSettings as MethodSettings) : this.settingsOf(method, thisArg);
     if (!settings.enabled || this.bypass) return method.original.apply(thisArg, args as never[]);
     const key = settings.key(thisArg, args);
@@ -237,11 +234,7 @@ export class CachingService {
     this.invalidateEverywhere({ keys, dependencies: tags, all: false });
   }
 
-  private start(method: CachedMethod): void {
-    if (this.disposal !== undefined) throw new ServiceDisposedError(`call ${method.displayName}`);
-    this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));
-  }
-
+  /** Throws after dispose; otherwise starts the synchronization lazily on first use. */
   private assertUsable(operation: string): void {
     if (this.disposal !== undefined) throw new ServiceDisposedError(operation);
     if (!this.started) this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));

@@ -66,18 +66,12 @@ export class PublishQueue {
     if (this.stopped) return;
     if (!this.active && this.linkUp && this.sendAlone(invalidation)) return;
     if (invalidation.all) {
-      this.pendingClear = true;
-      this.pendingKeys.clear();
-      this.pendingDependencies.clear();
+      this.supersedeWithClear();
     } else if (!this.pendingClear) {
       for (const key of invalidation.keys) this.pendingKeys.add(key);
       for (const dependency of invalidation.dependencies) this.pendingDependencies.add(dependency);
-      if (this.pendingKeys.size + this.pendingDependencies.size > this.settings.maxPendingItems) {
-        // Too much backlog to be worth sending key by key: every instance clearing is cheaper and as correct.
-        this.pendingClear = true;
-        this.pendingKeys.clear();
-        this.pendingDependencies.clear();
-      }
+      // Too much backlog to be worth sending key by key: every instance clearing is cheaper and as correct.
+      if (this.pendingKeys.size + this.pendingDependencies.size > this.settings.maxPendingItems) this.supersedeWithClear();
     }
     this.kick();
   }
@@ -91,7 +85,19 @@ export class PublishQueue {
 
   /** Whether anything is queued or in flight. */
   get hasBacklog(): boolean {
-    return this.active || this.outbox.length > 0 || this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0;
+    return this.active || this.outbox.length > 0 || this.hasPending;
+  }
+
+  /** Whether invalidations wait that are not yet encoded into messages. */
+  private get hasPending(): boolean {
+    return this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0;
+  }
+
+  /** A clear-all replaces everything pending: it drops at least as much. */
+  private supersedeWithClear(): void {
+    this.pendingClear = true;
+    this.pendingKeys.clear();
+    this.pendingDependencies.clear();
   }
 
   /**
@@ -114,7 +120,7 @@ export class PublishQueue {
   stop(reason: Error): void {
     this.stopped = true;
     this.setLinkUp(true);
-    while (this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0) this.moveToOutbox();
+    while (this.hasPending) this.moveToOutbox();
     // A message being sent may still be accepted: only what never left is reported.
     const abandoned = this.outbox.splice(0).filter((message) => message !== this.inFlight).length;
     for (let i = 0; i < abandoned; i++) this.hooks.failed(reason, 0);
