@@ -94,7 +94,7 @@ export class ServiceBusConnection implements TransportConnection {
     // A message proves the link works, even if the attach notification was missed.
     this.link.attached();
     if (probe.inspect(message)) return;
-    listener.message(toBytes(message.body));
+    listener.message(toText(message.body));
   }
 
   private onReceiveError(error: Error): void {
@@ -107,11 +107,12 @@ export class ServiceBusConnection implements TransportConnection {
   }
 
   /** Publishes one payload with the configured time-to-live; rejects when Service Bus did not accept it. */
-  async publish(payload: Uint8Array): Promise<void> {
+  async publish(payload: string): Promise<void> {
     if (this.closing) throw new SynchronizationError('E_SYNC_PUBLISH', TRANSPORT_NAME, 'cannot publish: this connection is closed.');
     await this.sender.sendMessages({
-      body: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
-      contentType: 'application/octet-stream',
+      // Bytes, not a string body: the SDK would JSON-encode a string, and other tools read UTF-8 text as it is.
+      body: Buffer.from(payload, 'utf8'),
+      contentType: 'text/plain; charset=utf-8',
       timeToLive: this.options.timeToLiveMs,
     });
   }
@@ -140,8 +141,8 @@ async function settle(step: Promise<unknown> | undefined): Promise<void> {
   await step?.catch(() => undefined);
 }
 
-/** The message body as bytes: binary bodies as they are; anything else (a foreign sender) encoded, for the engine to reject. */
-function toBytes(body: unknown): Uint8Array {
-  if (body instanceof Uint8Array) return body;
-  return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body) ?? '', 'utf8');
+/** The message body as text: binary bodies decoded as UTF-8; anything else (a foreign sender) as JSON, for the engine to reject. */
+function toText(body: unknown): string {
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  return typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
 }

@@ -32,15 +32,14 @@ async function connect(transport: AzureServiceBusSynchronization, listener = new
   return { connection, listener };
 }
 
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 describe('automatic strategy', () => {
   it('delivers every publication to every connection, the publisher included', async () => {
     const transport = new AzureServiceBusSynchronization(peerOptions(peer));
     const [a, b, c] = await Promise.all([connect(transport), connect(transport), connect(transport)]);
 
-    await a.connection.publish(bytes('from-a'));
-    await c.connection.publish(bytes('from-c'));
+    await a.connection.publish('from-a');
+    await c.connection.publish('from-c');
 
     for (const { listener } of [a, b, c]) {
       await listener.waitForMessage('from-a');
@@ -80,7 +79,7 @@ describe('automatic strategy', () => {
     await a.listener.waitFor('up after down', (e) => e.kind === 'up');
 
     expect(peer.entities.subscription(TOPIC, name)).toBeDefined();
-    await b.connection.publish(bytes('after-recreate'));
+    await b.connection.publish('after-recreate');
     await a.listener.waitForMessage('after-recreate');
   });
 
@@ -100,7 +99,7 @@ describe('manual strategy', () => {
     const a = await connect(new AzureServiceBusSynchronization(peerOptions(peer, { keyName: 'SendListen', subscription: 'app-1' })));
     const b = await connect(new AzureServiceBusSynchronization(peerOptions(peer, { keyName: 'SendListen', subscription: 'app-2' })));
 
-    await a.connection.publish(bytes('manual'));
+    await a.connection.publish('manual');
 
     await a.listener.waitForMessage('manual');
     await b.listener.waitForMessage('manual');
@@ -161,7 +160,7 @@ describe('credentials and clients', () => {
     const transport = new AzureServiceBusSynchronization({ ...options, connectionString: peer.connectionString(undefined, { entityPath: TOPIC }), topic: undefined });
     const { connection, listener } = await connect(transport);
 
-    await connection.publish(bytes('entity-path'));
+    await connection.publish('entity-path');
 
     await listener.waitForMessage('entity-path');
   });
@@ -170,7 +169,7 @@ describe('credentials and clients', () => {
     const client = new ServiceBusClient(peer.connectionString(), { retryOptions: FAST_RETRIES });
     try {
       const { connection, listener } = await connect(new AzureServiceBusSynchronization({ client, topic: TOPIC, subscription: 'app-1' }));
-      await connection.publish(bytes('shared-client'));
+      await connection.publish('shared-client');
       await listener.waitForMessage('shared-client');
 
       await connection.close();
@@ -193,7 +192,7 @@ describe('credentials and clients', () => {
       const { connection, listener } = await connect(new AzureServiceBusSynchronization({ client, administrationClient, topic: TOPIC }));
       expect(peer.entities.subscriptions(TOPIC).filter((s) => s.name.startsWith('cachet-'))).toHaveLength(1);
 
-      await connection.publish(bytes('admin-client'));
+      await connection.publish('admin-client');
       await listener.waitForMessage('admin-client');
       await connection.close();
 
@@ -208,7 +207,7 @@ describe('outages', () => {
   it('reports down when the broker goes away and up when it is back, then carries traffic again', async () => {
     const a = await connect(new AzureServiceBusSynchronization(peerOptions(peer)));
     const b = await connect(new AzureServiceBusSynchronization(peerOptions(peer, { subscription: 'app-1' })));
-    await a.connection.publish(bytes('before'));
+    await a.connection.publish('before');
     await b.listener.waitForMessage('before');
 
     await peer.stop();
@@ -218,7 +217,7 @@ describe('outages', () => {
     await a.listener.waitFor('up', (e) => e.kind === 'up');
     await b.listener.waitFor('up', (e) => e.kind === 'up');
 
-    await a.connection.publish(bytes('after'));
+    await a.connection.publish('after');
     await b.listener.waitForMessage('after');
     await a.listener.waitForMessage('after');
   });
@@ -228,6 +227,6 @@ describe('outages', () => {
     await peer.stop();
     await listener.waitFor('down', (e) => e.kind === 'down');
 
-    await expect(connection.publish(bytes('lost'))).rejects.toThrow();
+    await expect(connection.publish('lost')).rejects.toThrow();
   });
 });

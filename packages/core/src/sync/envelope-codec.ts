@@ -1,11 +1,10 @@
-import type { DropReason, Envelope } from './envelope';
+import type { DropReason, Envelope, Invalidation } from './envelope';
 
-/** Bytes every cachet message starts with, so that foreign traffic on a shared channel is recognised. */
-const MAGIC_0 = 0xca;
-const MAGIC_1 = 0xc7;
+/** How every cachet message begins: `cachet/<format version> ` and then a JSON body. */
+const MARK = 'cachet/';
 /** Bump on any incompatible change of the body; receivers drop versions they do not know. */
-export const ENVELOPE_FORMAT_VERSION = 1;
-const HEADER_BYTES = 3;
+export const ENVELOPE_FORMAT_VERSION = 2;
+const HEADER = `${MARK}${ENVELOPE_FORMAT_VERSION} `;
 
 /** The JSON body: short names, because every byte crosses the bus. */
 interface WireBody {
@@ -18,93 +17,98 @@ interface WireBody {
   h?: 1;
 }
 
+/** What a message carries besides its sender and sequence. */
+export type EnvelopeContent = Invalidation & { readonly heartbeat?: boolean };
+
 /** The result of decoding one payload: an envelope, or why it was dropped. */
 export type DecodeResult = { readonly ok: true; readonly envelope: Envelope } | { readonly ok: false; readonly reason: DropReason };
 
-/**
- * Encodes an envelope as bytes: two magic bytes, a format-version byte, then a UTF-8 JSON body.
- */
-export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  // Written by hand, in the order of `WireBody` ({@link senderPrefix} relies on `n`, `s`, `q` first): no body object.
-  let json = '{"n":' + JSON.stringify(envelope.namespace) + ',"s":' + JSON.stringify(envelope.sender) + ',"q":' + envelope.sequence;
-  if (envelope.keys.length > 0) json += ',"k":' + JSON.stringify(envelope.keys);
-  if (envelope.dependencies.length > 0) json += ',"d":' + JSON.stringify(envelope.dependencies);
-  if (envelope.all) json += ',"a":1';
-  if (envelope.heartbeat) json += ',"h":1';
-  json += '}';
-  const bytes = Buffer.allocUnsafe(HEADER_BYTES + Buffer.byteLength(json));
-  bytes[0] = MAGIC_0;
-  bytes[1] = MAGIC_1;
-  bytes[2] = ENVELOPE_FORMAT_VERSION;
-  bytes.write(json, HEADER_BYTES, 'utf8');
-  return bytes;
-}
-
-/** The encoded size of an envelope's fixed part plus its lists' punctuation, for batching decisions. */
-export function envelopeOverheadBytes(namespace: string, sender: string): number {
-  return HEADER_BYTES + Buffer.byteLength(namespace) + Buffer.byteLength(sender) + 64;
-}
-
-/** Bytes one string adds to a JSON list in an envelope body: exactly its JSON form plus a comma. */
-export function listItemBytes(item: string): number {
-  return Buffer.byteLength(JSON.stringify(item)) + 1;
-}
-
-/**
- * The bytes every envelope of `sender` in `namespace` starts with, up to its sequence number: what
- * {@link ownSequence} recognises. Relies on {@link encodeEnvelope} writing `n`, `s` and `q` first.
- */
-export function senderPrefix(namespace: string, sender: string): Uint8Array {
-  const text = '{"n":' + JSON.stringify(namespace) + ',"s":' + JSON.stringify(sender) + ',"q":';
-  return Buffer.concat([Buffer.from([MAGIC_0, MAGIC_1, ENVELOPE_FORMAT_VERSION]), Buffer.from(text, 'utf8')]);
-}
-
-/** Digits of the longest sequence number read without a full decode: safe integers have at most 16. */
+const NOTHING: readonly string[] = [];
+/** Digits of the longest sequence number read by hand: safe integers have at most 16. */
 const MAX_SEQUENCE_DIGITS = 16;
 
 /**
- * The sequence number of a payload that starts with `prefix` (from {@link senderPrefix}), read without
- * parsing the rest: a sender's own echo (up to 512 KiB of keys) is recognised for the price of a byte
- * comparison. `undefined` for any other payload, which {@link decodeEnvelope} then decodes in full.
+ * Encodes an envelope as text: `cachet/2 ` then the JSON of its {@link WireBody}, fields in that order.
+ * Text, not bytes: Redis clients write and read strings on their most travelled path, and the bus
+ * traffic stays readable in `redis-cli SUBSCRIBE`.
  */
-export function ownSequence(payload: Uint8Array, prefix: Uint8Array): number | undefined {
-  const start = prefix.length;
-  if (payload.length <= start) return undefined;
-  for (let i = 0; i < start; i++) {
-    if (payload[i] !== prefix[i]) return undefined;
-  }
-  let sequence = 0;
-  let end = start;
-  for (; end < payload.length && end - start < MAX_SEQUENCE_DIGITS; end++) {
-    const digit = (payload[end] as number) - 0x30;
-    if (digit < 0 || digit > 9) break;
-    sequence = sequence * 10 + digit;
-  }
-  const next = payload[end];
-  return end > start && Number.isSafeInteger(sequence) && (next === 0x2c || next === 0x7d) ? sequence : undefined;
+export function encodeEnvelope(envelope: Envelope): string {
+  return encodeAfterPrefix(senderPrefix(envelope.namespace, envelope.sender), envelope.sequence, envelope);
 }
 
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+/**
+ * How every message of `sender` in `namespace` begins, up to its sequence number. A sender computes it
+ * once; {@link encodeAfterPrefix} and {@link ownSequence} take it.
+ */
+export function senderPrefix(namespace: string, sender: string): string {
+  return `${namespacePrefix(namespace)}${quote(sender).slice(1)},"q":`;
 }
 
-/** Decodes bytes from the bus; never throws. */
-export function decodeEnvelope(payload: Uint8Array): DecodeResult {
-  if (payload.length < HEADER_BYTES || payload[0] !== MAGIC_0 || payload[1] !== MAGIC_1) return { ok: false, reason: 'foreign' };
-  if (payload[2] !== ENVELOPE_FORMAT_VERSION) return { ok: false, reason: 'version' };
+/** How every message of `namespace` begins, up to the first character of its sender id. */
+export function namespacePrefix(namespace: string): string {
+  return `${HEADER}{"n":${quote(namespace)},"s":"`;
+}
+
+/** The message of a sender whose {@link senderPrefix} is `prefix`: string concatenation only, no body object. */
+export function encodeAfterPrefix(prefix: string, sequence: number, content: EnvelopeContent): string {
+  let text = prefix + sequence;
+  if (content.keys.length > 0) text += ',"k":' + quoteList(content.keys);
+  if (content.dependencies.length > 0) text += ',"d":' + quoteList(content.dependencies);
+  if (content.all) text += ',"a":1';
+  if (content.heartbeat === true) text += ',"h":1';
+  return text + '}';
+}
+
+/** The encoded size in UTF-8 bytes of a message's fixed part plus its lists' punctuation, for batching. */
+export function envelopeOverheadBytes(namespace: string, sender: string): number {
+  return Buffer.byteLength(senderPrefix(namespace, sender)) + 64;
+}
+
+/** UTF-8 bytes one string adds to a list in a message: exactly its JSON form plus a comma. */
+export function listItemBytes(item: string): number {
+  return Buffer.byteLength(quote(item)) + 1;
+}
+
+/**
+ * The sequence number of a payload that starts with `prefix` (from {@link senderPrefix}), read without
+ * parsing the rest: a sender's own echo (up to 512 KiB of keys) is recognised for the price of a string
+ * comparison. `undefined` for any other payload.
+ */
+export function ownSequence(payload: string, prefix: string): number | undefined {
+  if (!payload.startsWith(prefix)) return undefined;
+  const end = digitsEnd(payload, prefix.length);
+  const next = payload.charCodeAt(end);
+  return end > prefix.length && (next === 0x2c || next === 0x7d) ? readSequence(payload, prefix.length, end) : undefined;
+}
+
+/**
+ * Decodes a payload whose namespace is known to be wanted: messages of `namespace` as
+ * {@link encodeAfterPrefix} writes them are read by hand (no `JSON.parse`, which costs tens of
+ * microseconds on an idle process's first message); anything else goes to {@link decodeEnvelope}, with
+ * the same result. Never throws.
+ */
+export function decodeEnvelopeOf(payload: string, namespace: string, prefix: string): DecodeResult {
+  if (payload.startsWith(prefix)) {
+    const envelope = readCanonical(payload, prefix.length, namespace);
+    if (envelope !== undefined) return { ok: true, envelope };
+  }
+  return decodeEnvelope(payload);
+}
+
+/** Decodes any payload from the bus; never throws. */
+export function decodeEnvelope(payload: string): DecodeResult {
+  if (!payload.startsWith(MARK)) return { ok: false, reason: 'foreign' };
+  if (!payload.startsWith(HEADER)) return { ok: false, reason: 'version' };
   let body: unknown;
   try {
-    const text = Buffer.isBuffer(payload)
-      ? payload.toString('utf8', HEADER_BYTES)
-      : Buffer.from(payload.buffer, payload.byteOffset + HEADER_BYTES, payload.length - HEADER_BYTES).toString('utf8');
-    body = JSON.parse(text);
+    body = JSON.parse(payload.slice(HEADER.length));
   } catch {
     return { ok: false, reason: 'corrupt' };
   }
   if (typeof body !== 'object' || body === null) return { ok: false, reason: 'corrupt' };
   const wire = body as Partial<Record<keyof WireBody, unknown>>;
-  const keys = wire.k ?? [];
-  const dependencies = wire.d ?? [];
+  const keys = wire.k ?? NOTHING;
+  const dependencies = wire.d ?? NOTHING;
   if (
     typeof wire.n !== 'string' ||
     typeof wire.s !== 'string' ||
@@ -118,14 +122,108 @@ export function decodeEnvelope(payload: Uint8Array): DecodeResult {
   }
   return {
     ok: true,
-    envelope: {
-      namespace: wire.n,
-      sender: wire.s,
-      sequence: wire.q as number,
-      keys,
-      dependencies,
-      all: wire.a === 1,
-      heartbeat: wire.h === 1,
-    },
+    envelope: { namespace: wire.n, sender: wire.s, sequence: wire.q as number, keys, dependencies, all: wire.a === 1, heartbeat: wire.h === 1 },
   };
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** A string as JSON writes it; without `JSON.stringify` when nothing needs escaping, which is nearly always. */
+function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+  }
+  return '"' + text + '"';
+}
+
+function quoteList(items: readonly string[]): string {
+  let text = '[' + quote(items[0] as string);
+  for (let i = 1; i < items.length; i++) text += ',' + quote(items[i] as string);
+  return text + ']';
+}
+
+/** Where the run of at most {@link MAX_SEQUENCE_DIGITS} decimal digits from `start` ends. */
+function digitsEnd(text: string, start: number): number {
+  let end = start;
+  while (end - start < MAX_SEQUENCE_DIGITS) {
+    const code = text.charCodeAt(end);
+    if (!(code >= 0x30 && code <= 0x39)) break;
+    end++;
+  }
+  return end;
+}
+
+/** The number the digits in `[start, end)` spell, when JSON would read the same safe integer from them. */
+function readSequence(text: string, start: number, end: number): number | undefined {
+  // JSON numbers have no leading zeros.
+  if (text.charCodeAt(start) === 0x30 && end - start > 1) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + (text.charCodeAt(i) - 0x30);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/**
+ * Reads a message of `namespace` in exactly the form {@link encodeAfterPrefix} writes, from `start` (just
+ * after the opening quote of the sender id). `undefined` on anything else, escapes included: the full
+ * decoder then decides.
+ */
+function readCanonical(text: string, start: number, namespace: string): Envelope | undefined {
+  const cursor = { text, at: start };
+  const sender = readStringBody(cursor);
+  if (sender === undefined || !skip(cursor, ',"q":')) return undefined;
+  const digitsStart = cursor.at;
+  cursor.at = digitsEnd(text, digitsStart);
+  const sequence = cursor.at > digitsStart ? readSequence(text, digitsStart, cursor.at) : undefined;
+  if (sequence === undefined) return undefined;
+  const keys = skip(cursor, ',"k":[') ? readList(cursor) : NOTHING;
+  const dependencies = keys !== undefined && skip(cursor, ',"d":[') ? readList(cursor) : NOTHING;
+  if (keys === undefined || dependencies === undefined) return undefined;
+  const all = skip(cursor, ',"a":1');
+  const heartbeat = skip(cursor, ',"h":1');
+  if (cursor.at !== text.length - 1 || text.charCodeAt(cursor.at) !== 0x7d) return undefined;
+  return { namespace, sender, sequence, keys, dependencies, all, heartbeat };
+}
+
+interface Cursor {
+  readonly text: string;
+  at: number;
+}
+
+function skip(cursor: Cursor, expected: string): boolean {
+  if (!cursor.text.startsWith(expected, cursor.at)) return false;
+  cursor.at += expected.length;
+  return true;
+}
+
+/** A string's characters up to its closing quote, which it steps over; `undefined` at an escape or a control character. */
+function readStringBody(cursor: Cursor): string | undefined {
+  const { text } = cursor;
+  const start = cursor.at;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22) {
+      cursor.at = i + 1;
+      return text.slice(start, i);
+    }
+    if (code === 0x5c || code < 0x20) return undefined;
+  }
+  return undefined;
+}
+
+/** A non-empty list of strings, from just after its `[` to just after its `]`. */
+function readList(cursor: Cursor): string[] | undefined {
+  const items: string[] = [];
+  for (;;) {
+    if (cursor.text.charCodeAt(cursor.at) !== 0x22) return undefined;
+    cursor.at++;
+    const item = readStringBody(cursor);
+    if (item === undefined) return undefined;
+    items.push(item);
+    const separator = cursor.text.charCodeAt(cursor.at++);
+    if (separator === 0x5d) return items;
+    if (separator !== 0x2c) return undefined;
+  }
 }

@@ -24,10 +24,9 @@ export class InProcessBus implements SynchronizationTransport {
       ordered: true,
       publish: async (payload) => {
         if (!listeners.has(listener)) throw new Error('this in-process bus connection is closed');
-        const copy = Uint8Array.from(payload);
         const receivers = [...listeners];
         queueMicrotask(() => {
-          for (const receiver of receivers) receiver.message(copy);
+          for (const receiver of receivers) receiver.message(payload);
         });
       },
       close: async () => {

@@ -2,7 +2,7 @@ import type { Invalidation } from './envelope';
 
 /** One encoded message waiting to be published. */
 export interface OutgoingMessage {
-  readonly payload: Uint8Array;
+  readonly payload: string;
   readonly sequence: number;
 }
 

@@ -3,7 +3,7 @@ import { SynchronizationError } from '../errors';
 import type { EventHub, GapReason } from '../service/events';
 import { emptySynchronizationStats, type SynchronizationStats } from '../service/stats';
 import type { DropReason, Invalidation } from './envelope';
-import { decodeEnvelope, encodeEnvelope, envelopeOverheadBytes, listItemBytes, ownSequence, senderPrefix } from './envelope-codec';
+import { decodeEnvelopeOf, type EnvelopeContent, encodeAfterPrefix, envelopeOverheadBytes, listItemBytes, namespacePrefix, ownSequence, senderPrefix } from './envelope-codec';
 import { type OutgoingMessage, PublishQueue } from './publish-queue';
 import type { ResolvedSynchronizationOptions } from './synchronization-options';
 import type { TransportConnection, TransportListener } from './transport';
@@ -17,6 +17,9 @@ export interface SynchronizationSink {
   /** While `true`, cached methods run uncached (the `'bypass'` policy during an outage). */
   setBypass(bypass: boolean): void;
 }
+
+/** What a heartbeat carries: nothing to invalidate. */
+const HEARTBEAT: EnvelopeContent = { keys: [], dependencies: [], all: false, heartbeat: true };
 
 /** Senders remembered for sequence checks; the oldest are forgotten beyond this. */
 const MAX_TRACKED_SENDERS = 1024;
@@ -42,7 +45,9 @@ export class Synchronizer {
   private downSince = 0;
   private downCause: GapReason = 'disconnect';
   /** How every message this instance publishes begins, to know its echoes at a glance. */
-  private readonly ownPrefix: Uint8Array;
+  private readonly ownPrefix: string;
+  /** How every message of this namespace begins. */
+  private readonly namespacePrefix: string;
 
   constructor(
     private readonly options: ResolvedSynchronizationOptions,
@@ -51,6 +56,7 @@ export class Synchronizer {
     private readonly events: EventHub,
   ) {
     this.ownPrefix = senderPrefix(namespace, this.instanceId);
+    this.namespacePrefix = namespacePrefix(namespace);
     this.queue = new PublishQueue(
       {
         maxPayloadBytes: () => this.connection?.maxPayloadBytes ?? 64 * 1024,
@@ -121,17 +127,7 @@ export class Synchronizer {
 
   private encode(batch: Invalidation | 'heartbeat'): OutgoingMessage {
     const sequence = ++this.sequence;
-    const heartbeat = batch === 'heartbeat';
-    const payload = encodeEnvelope({
-      namespace: this.namespace,
-      sender: this.instanceId,
-      sequence,
-      heartbeat,
-      keys: heartbeat ? [] : batch.keys,
-      dependencies: heartbeat ? [] : batch.dependencies,
-      all: heartbeat ? false : batch.all,
-    });
-    return { payload, sequence };
+    return { payload: encodeAfterPrefix(this.ownPrefix, sequence, batch === 'heartbeat' ? HEARTBEAT : batch), sequence };
   }
 
   private send(message: OutgoingMessage): Promise<void> {
@@ -157,12 +153,12 @@ export class Synchronizer {
     this.events.emit('error', { error: failure, operation: 'publish' });
   }
 
-  private receive(payload: Uint8Array): void {
+  private receive(payload: string): void {
     this.stats.received++;
     // Our own messages come back too: recognised by their first bytes, not parsed.
     const echo = ownSequence(payload, this.ownPrefix);
     if (echo !== undefined) return this.echoed(echo);
-    const decoded = decodeEnvelope(payload);
+    const decoded = decodeEnvelopeOf(payload, this.namespace, this.namespacePrefix);
     if (!decoded.ok) return this.drop(decoded.reason);
     const envelope = decoded.envelope;
     if (envelope.namespace !== this.namespace) return this.drop('namespace');

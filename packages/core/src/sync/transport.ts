@@ -1,6 +1,6 @@
 /**
- * The contract a synchronization transport implements: move opaque bytes between instances and say
- * whether the link is up. A transport never parses messages, filters its own echoes, batches, retries
+ * The contract a synchronization transport implements: move opaque text messages between instances and
+ * say whether the link is up. A transport never parses messages, filters its own echoes, batches, retries
  * on a policy of its own, or touches a cache: the synchronization engine in `@cachet/core` does all of
  * that once, for every transport.
  *
@@ -23,10 +23,13 @@ export interface SynchronizationTransport {
   connect(listener: TransportListener): Promise<TransportConnection>;
 }
 
-/** What a transport calls back into: received bytes and the state of its link. */
+/** What a transport calls back into: received messages and the state of its link. */
 export interface TransportListener {
-  /** Bytes received from the bus, including this connection's own publications (the engine drops those). */
-  message(payload: Uint8Array): void;
+  /**
+   * A message received from the bus, including this connection's own publications (the engine drops
+   * those). Messages are text; a transport whose bus delivers bytes decodes them as UTF-8.
+   */
+  message(payload: string): void;
   /**
    * The link was lost, or the subscription stopped: messages published from now on may never arrive.
    * May be called more than once for one outage.
@@ -39,7 +42,7 @@ export interface TransportListener {
 /** One open connection of a transport. */
 export interface TransportConnection {
   /**
-   * The largest payload, in bytes, this connection can publish. The engine splits its batches to stay
+   * The largest payload, in UTF-8 bytes, this connection can publish. The engine splits its batches to stay
    * under it.
    */
   readonly maxPayloadBytes: number;
@@ -53,7 +56,7 @@ export interface TransportConnection {
    * Publishes one payload to every connection of the bus, this one included. Resolves when the bus has
    * accepted it; rejects when it could not (the engine retries with backoff).
    */
-  publish(payload: Uint8Array): Promise<void>;
+  publish(payload: string): Promise<void>;
   /** Closes the connection and releases what the transport created for it. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Cache } from '../decorators/cache';
 import { CachingService } from '../service/caching-service';
+import { ENVELOPE_FORMAT_VERSION } from '../sync/envelope-codec';
 import type { SynchronizationTransport, TransportConnection, TransportListener } from '../sync/transport';
 import { nextEvent } from './next-event';
 
@@ -26,10 +27,10 @@ interface TestGlobals {
 
 /** Collects what one raw connection receives, and lets a test await the n-th payload. */
 class Inbox implements TransportListener {
-  readonly payloads: Uint8Array[] = [];
+  readonly payloads: string[] = [];
   private waiters: (() => void)[] = [];
-  message(payload: Uint8Array): void {
-    this.payloads.push(Uint8Array.from(payload));
+  message(payload: string): void {
+    this.payloads.push(payload);
     for (const wake of this.waiters.splice(0)) wake();
   }
   down(): void {}
@@ -115,45 +116,44 @@ export function describeTransportConformance(name: string, options: TransportCon
     it('delivers a payload published right after connect() resolves to every connection, the publisher included', async () => {
       const bus = newBus();
       const [a, b, c] = [await connect(bus), await connect(bus), await connect(bus)];
-      await a.connection.publish(Buffer.from('hello'));
+      await a.connection.publish('hello');
       for (const { inbox } of [a, b, c]) {
         await inbox.waitFor(1, timeoutMs);
-        assert.equal(Buffer.from(inbox.payloads[0] as Uint8Array).toString(), 'hello');
+        assert.equal(inbox.payloads[0], 'hello');
       }
     }, testTimeout);
 
-    it('keeps binary payloads intact, up to half the advertised maximum size', async () => {
+    it('keeps text payloads intact (control characters, multi-byte and astral ones), up to half the advertised maximum size', async () => {
       const bus = newBus();
       const [a, b] = [await connect(bus), await connect(bus)];
-      const bytes = Buffer.alloc(256 * 4);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = i % 256;
-      const large = Buffer.alloc(Math.floor(a.connection.maxPayloadBytes / 2), 0xca);
-      await a.connection.publish(bytes);
+      const text = Array.from({ length: 512 }, (_, i) => String.fromCharCode(i)).join('') + ' ünïcødé 日本語 🎉 "quoted" \\ \r\n';
+      // 'é' takes two bytes in UTF-8: the limit is in bytes.
+      const large = 'é'.repeat(Math.floor(a.connection.maxPayloadBytes / 4));
+      await a.connection.publish(text);
       await a.connection.publish(large);
       await b.inbox.waitFor(2, timeoutMs);
-      const received = b.inbox.payloads.map((payload) => Buffer.from(payload));
-      assert.ok(received.some((payload) => payload.equals(bytes)), 'the binary payload arrived altered');
-      assert.ok(received.some((payload) => payload.equals(large)), 'the large payload arrived altered');
+      assert.ok(b.inbox.payloads.includes(text), 'the text payload arrived altered');
+      assert.ok(b.inbox.payloads.includes(large), 'the large payload arrived altered');
     }, testTimeout);
 
     it('delivers one publisher\'s payloads in order when it says it is ordered', async () => {
       const bus = newBus();
       const [a, b] = [await connect(bus), await connect(bus)];
       const count = 50;
-      await Promise.all(Array.from({ length: count }, (_, i) => a.connection.publish(Buffer.from(String(i)))));
+      await Promise.all(Array.from({ length: count }, (_, i) => a.connection.publish(String(i))));
       await b.inbox.waitFor(count, timeoutMs);
-      const received = b.inbox.payloads.map((payload) => Number(Buffer.from(payload).toString()));
+      const received = b.inbox.payloads.map(Number);
       if (a.connection.ordered) assert.deepEqual(received, Array.from({ length: count }, (_, i) => i));
       else assert.deepEqual([...received].sort((x, y) => x - y), Array.from({ length: count }, (_, i) => i));
     }, testTimeout);
 
     it('keeps buses apart', async () => {
       const [a, other] = [await connect(newBus()), await connect(newBus())];
-      await other.connection.publish(Buffer.from('other'));
-      await a.connection.publish(Buffer.from('mine'));
+      await other.connection.publish('other');
+      await a.connection.publish('mine');
       await a.inbox.waitFor(1, timeoutMs);
       // `mine` arrived after `other` was accepted by the server: had `other` crossed over, it would be here too.
-      assert.deepEqual(a.inbox.payloads.map((payload) => Buffer.from(payload).toString()), ['mine']);
+      assert.deepEqual(a.inbox.payloads, ['mine']);
     }, testTimeout);
 
     it('closes idempotently', async () => {
@@ -206,8 +206,8 @@ export function describeTransportConformance(name: string, options: TransportCon
       const [service] = await servicesOn(bus, 1);
       const { connection } = await connect(bus);
       const dropped = nextEvent(service, 'dropped-message', (event) => event.reason === 'corrupt', timeoutMs);
-      await connection.publish(Buffer.from('not a cachet message'));
-      await connection.publish(Buffer.from([0xca, 0xc7, 1, 0x7b]));
+      await connection.publish('not a cachet message');
+      await connection.publish(`cachet/${ENVELOPE_FORMAT_VERSION} {`);
       await dropped;
       const stats = service.stats().sync;
       assert.equal(stats?.dropped.foreign, 1);

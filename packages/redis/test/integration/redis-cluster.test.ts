@@ -37,7 +37,7 @@ describe('RedisSynchronization on a Redis Cluster (classic pub/sub)', () => {
       }),
     );
 
-    await open[0]!.publish(Buffer.from('across the cluster'));
+    await open[0]!.publish('across the cluster');
 
     for (const listener of peers) await listener.waitForMessage('across the cluster');
     await Promise.all(open.splice(0).map((connection) => connection.close()));

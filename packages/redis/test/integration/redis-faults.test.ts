@@ -30,7 +30,7 @@ describe('RedisSynchronization when its redis-server crashes', () => {
     expect(a.listener.downs[0]).toBeInstanceOf(RedisSubscriptionLostError);
     expect(a.listener.downs[0]).toMatchObject({ code: 'E_REDIS_SUBSCRIPTION_LOST', channel: 'faults' });
     // Both clients are back when up() is reported: a publish right after it is accepted, and arrives.
-    await b.connection.publish(Buffer.from('after-restart'));
+    await b.connection.publish('after-restart');
     await a.listener.waitForMessage('after-restart');
     await b.listener.waitForMessage('after-restart');
   });
@@ -42,14 +42,14 @@ describe('RedisSynchronization when its redis-server crashes', () => {
     await redis.server.stop();
     await listener.waitUntil('down', () => listener.downs.length > 0);
 
-    await expect(connection.publish(Buffer.from('lost'))).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH', transport: 'redis' });
+    await expect(connection.publish('lost')).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH', transport: 'redis' });
   });
 
   it('rejects every publish in flight when the server is killed mid-traffic, and recovers', async () => {
     const transport = new RedisSynchronization({ connection: { port: redis.server.port, ...fastReconnect }, channel: 'mid-traffic' });
     const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
 
-    const outcomes = Array.from({ length: 500 }, (_, i) => sender.connection.publish(Buffer.from(`m${i}`)).then(() => 'ok', (e: unknown) => e));
+    const outcomes = Array.from({ length: 500 }, (_, i) => sender.connection.publish(`m${i}`).then(() => 'ok', (e: unknown) => e));
     await redis.server.stop();
     const settled = await Promise.all(outcomes);
 
@@ -57,7 +57,7 @@ describe('RedisSynchronization when its redis-server crashes', () => {
     for (const outcome of settled) if (outcome !== 'ok') expect(outcome).toMatchObject({ code: 'E_SYNC_PUBLISH' });
     await redis.server.restart();
     for (const { listener } of [sender, receiver]) await listener.waitUntil('up', () => listener.ups === 1);
-    await sender.connection.publish(Buffer.from('recovered'));
+    await sender.connection.publish('recovered');
     await receiver.listener.waitForMessage('recovered');
   });
 

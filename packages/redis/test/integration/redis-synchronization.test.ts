@@ -26,12 +26,12 @@ describe('RedisSynchronization on a real Redis', () => {
     const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('fan-out') });
     const peers = await Promise.all([connect(transport), connect(transport), connect(transport)]);
 
-    await peers[0]!.connection.publish(Buffer.from('from-0'));
-    await peers[2]!.connection.publish(Buffer.from('from-2'));
+    await peers[0]!.connection.publish('from-0');
+    await peers[2]!.connection.publish('from-2');
 
     for (const { listener } of peers) {
       await listener.waitUntil('both messages', () => listener.messages.length === 2);
-      expect(listener.texts).toEqual(['from-0', 'from-2']);
+      expect(listener.messages).toEqual(['from-0', 'from-2']);
     }
   });
 
@@ -40,10 +40,10 @@ describe('RedisSynchronization on a real Redis', () => {
     const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
     const sent = Array.from({ length: 200 }, (_, i) => `m${i}`);
 
-    await Promise.all(sent.map((text) => sender.connection.publish(Buffer.from(text))));
+    await Promise.all(sent.map((text) => sender.connection.publish(text)));
 
     await receiver.listener.waitUntil('200 messages', () => receiver.listener.messages.length === sent.length);
-    expect(receiver.listener.texts).toEqual(sent);
+    expect(receiver.listener.messages).toEqual(sent);
     expect(sender.connection.ordered).toBe(true);
   });
 
@@ -51,27 +51,30 @@ describe('RedisSynchronization on a real Redis', () => {
     const shop = await connect(new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('shop') }));
     const blog = await connect(new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('blog') }));
 
-    await blog.connection.publish(Buffer.from('blog-only'));
-    await shop.connection.publish(Buffer.from('shop-only'));
+    await blog.connection.publish('blog-only');
+    await shop.connection.publish('shop-only');
 
     await shop.listener.waitForMessage('shop-only');
     await blog.listener.waitForMessage('blog-only');
-    expect(shop.listener.texts).toEqual(['shop-only']);
-    expect(blog.listener.texts).toEqual(['blog-only']);
+    expect(shop.listener.messages).toEqual(['shop-only']);
+    expect(blog.listener.messages).toEqual(['blog-only']);
   });
 
-  it('delivers binary payloads byte for byte, up to maxPayloadBytes', async () => {
-    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('binary') });
+  it('delivers text payloads character for character, up to maxPayloadBytes of UTF-8', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('text') });
     const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
-    const everyByte = Uint8Array.from({ length: 256 }, (_, i) => i);
-    const large = new Uint8Array(sender.connection.maxPayloadBytes).map((_, i) => (i * 7919) % 256);
-    const window = new Uint8Array([9, 9, 0, 255, 10, 13, 9, 9]).subarray(2, 6);
+    const controlAndLatin = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
+    const wide = '日本語 🎉 ünïcødé "quoted" \\';
+    // Three bytes per character in UTF-8: exactly the limit in bytes, about a third of it in characters.
+    const limit = sender.connection.maxPayloadBytes;
+    const large = '語'.repeat(Math.floor(limit / 3)) + 'a'.repeat(limit % 3);
+    expect(Buffer.byteLength(large)).toBe(sender.connection.maxPayloadBytes);
+    const sent = [controlAndLatin, wide, large, ''];
 
-    for (const payload of [everyByte, large, window, new Uint8Array(0)]) await sender.connection.publish(payload);
+    for (const payload of sent) await sender.connection.publish(payload);
 
     await receiver.listener.waitUntil('four messages', () => receiver.listener.messages.length === 4);
-    const expected = [Buffer.from(everyByte), Buffer.from(large), Buffer.from([0, 255, 10, 13]), Buffer.alloc(0)];
-    expect(receiver.listener.messages.map((message, i) => message.equals(expected[i]!))).toEqual([true, true, true, true]);
+    expect(receiver.listener.messages.map((message, i) => message === sent[i])).toEqual([true, true, true, true]);
   });
 
   it('is subscribed when connect() resolves: a publish right after it is received', async () => {
@@ -79,7 +82,7 @@ describe('RedisSynchronization on a real Redis', () => {
     const sender = await connect(transport);
     for (let round = 0; round < 20; round += 1) {
       const receiver = await connect(transport);
-      await sender.connection.publish(Buffer.from(`round-${round}`));
+      await sender.connection.publish(`round-${round}`);
       await receiver.listener.waitForMessage(`round-${round}`);
     }
   });
@@ -89,7 +92,7 @@ describe('RedisSynchronization on a real Redis', () => {
     const transport = new RedisSynchronization({ connection: client, channel: uniqueChannel('user-client') });
     const { connection, listener } = await connect(transport);
 
-    await connection.publish(Buffer.from('via-user-client'));
+    await connection.publish('via-user-client');
     await listener.waitForMessage('via-user-client');
     await connection.close();
 
@@ -111,12 +114,12 @@ describe('RedisSynchronization on a real Redis', () => {
 
     await Promise.all([closing.connection.close(), closing.connection.close()]);
     await closing.connection.close();
-    await other.connection.publish(Buffer.from('after-close'));
+    await other.connection.publish('after-close');
     await other.listener.waitForMessage('after-close');
 
     expect(closing.listener.messages).toEqual([]);
     expect(closing.listener.downs).toEqual([]);
-    await expect(closing.connection.publish(Buffer.from('x'))).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH' });
+    await expect(closing.connection.publish('x')).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH' });
   });
 
   it('rejects connect() with E_SYNC_CONNECT when Redis cannot be reached', async () => {

@@ -100,12 +100,13 @@ describe('CachingService over RedisSynchronization', () => {
     const drops = ['foreign', 'corrupt', 'version'].map((reason) => nextEvent(b.service, 'dropped-message', (event) => event.reason === reason));
 
     await raw.publish(channel, 'hello from another application');
-    await raw.publish(channel, Buffer.from([0xca, 0xc7, 1, ...Buffer.from('{"n":"inventory", broken')]));
-    await raw.publish(channel, Buffer.from([0xca, 0xc7, 99, 0]));
+    await raw.publish(channel, Buffer.from([0xca, 0xc7, 0xff, 0x00, 0x7b]));
+    await raw.publish(channel, 'cachet/2 {"n":"inventory", broken');
+    await raw.publish(channel, 'cachet/99 {}');
     await Promise.all(drops);
     await raw.quit();
 
-    expect(b.service.stats().sync?.dropped).toMatchObject({ foreign: 1, corrupt: 1, version: 1 });
+    expect(b.service.stats().sync?.dropped).toMatchObject({ foreign: 2, corrupt: 1, version: 1 });
     const delivered = nextRemoteInvalidation(b.service);
     await a.inventory.setStock('apple', 13);
     await delivered;

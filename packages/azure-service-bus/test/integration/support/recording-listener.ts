@@ -8,8 +8,8 @@ export class RecordingListener implements TransportListener {
   readonly events: ListenerEvent[] = [];
   private readonly waiters = new Set<() => void>();
 
-  message(payload: Uint8Array): void {
-    this.record({ kind: 'message', text: Buffer.from(payload).toString('utf8') });
+  message(payload: string): void {
+    this.record({ kind: 'message', text: payload });
   }
 
   down(reason: Error): void {

@@ -108,7 +108,7 @@ describe('PublishQueue', () => {
     const names = Array.from({ length: 12 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
     large.queue.push(keys(...names));
     const [first] = large.sends;
-    expect(first?.message.payload.length).toBeLessThanOrEqual(300);
+    expect(Buffer.byteLength(first?.message.payload ?? '')).toBeLessThanOrEqual(300);
     expect(large.sentInvalidations[0]?.keys).toEqual(names.slice(0, large.sentInvalidations[0]?.keys.length));
   });
 
@@ -163,7 +163,7 @@ describe('PublishQueue', () => {
     harness.queue.setLinkUp(true);
     await harness.queue.drain();
     expect(harness.sends.length).toBeGreaterThan(1);
-    for (const { message } of harness.sends) expect(message.payload.length).toBeLessThanOrEqual(300);
+    for (const { message } of harness.sends) expect(Buffer.byteLength(message.payload)).toBeLessThanOrEqual(300);
     const sent = harness.sentInvalidations;
     expect(sent.flatMap((batch) => batch.keys)).toEqual(expectedKeys);
     expect(sent.flatMap((batch) => batch.dependencies)).toEqual(expectedTags);
@@ -191,7 +191,7 @@ describe('PublishQueue', () => {
     for (let i = 0; i < 60; i++) harness.queue.push(tags(`${'\u0001'.repeat(12)}${i}`));
     harness.queue.setLinkUp(true);
     await harness.queue.drain();
-    for (const { message } of harness.sends) expect(message.payload.length).toBeLessThanOrEqual(300);
+    for (const { message } of harness.sends) expect(Buffer.byteLength(message.payload)).toBeLessThanOrEqual(300);
   });
 
   it('collapses a backlog beyond maxPendingItems into one clear', async () => {

@@ -1,6 +1,6 @@
 import { CachingService, InProcessBus, SynchronizationError } from '@cachet/core';
 import { nextEvent } from '@cachet/core/testing';
-import { encodeEnvelope } from '../../../src/sync/envelope-codec';
+import { encodeEnvelope, ENVELOPE_FORMAT_VERSION } from '../../../src/sync/envelope-codec';
 import { Instances } from './support/catalogue';
 import { ControllableTransport, UnreachableTransport } from './support/controllable-transport';
 import { deferred, flushMicrotasks } from '../support/deferred';
@@ -118,13 +118,12 @@ describe('Synchronizer: coherence between services', () => {
     a.service.on('error', (event) => errors.push(event.error));
 
     const valid = encodeEnvelope({ namespace: 'cachet', sender: 'x', sequence: 1, keys: ['k'], dependencies: [], all: false, heartbeat: false });
-    const otherVersion = Uint8Array.from(valid);
-    otherVersion[2] = 99;
+    const otherVersion = valid.replace(`cachet/${ENVELOPE_FORMAT_VERSION} `, 'cachet/99 ');
     const allDropped = nextEvent(a.service, 'dropped-message', () => reasons.length === 4);
-    await stranger.publish(Buffer.from('{"type":"invalidate","key":"k"}'));
+    await stranger.publish('{"type":"invalidate","key":"k"}');
     await stranger.publish(otherVersion);
-    await stranger.publish(Buffer.from([0xca, 0xc7, 1, 0x7b, 0x7b]));
-    await stranger.publish(Buffer.from([0xca, 0xc7, 1, ...Buffer.from('{"n":"cachet","s":"x","q":"one"}')]));
+    await stranger.publish(`cachet/${ENVELOPE_FORMAT_VERSION} {{`);
+    await stranger.publish(`cachet/${ENVELOPE_FORMAT_VERSION} {"n":"cachet","s":"x","q":"one"}`);
     await allDropped;
     expect(reasons).toEqual(['foreign', 'version', 'corrupt', 'corrupt']);
     expect(a.service.stats().sync?.dropped).toEqual({ foreign: 1, version: 1, corrupt: 2, namespace: 0 });
