@@ -225,7 +225,9 @@ export class CachingService {
   /** @internal The keys that calls of cached methods would use. */
   keysOf(calls: readonly CapturedCall[]): string[] {
     this.assertUsable('invalidate');
-    return calls.map((call) => this.settingsOf(call.method, call.thisArg).key(call.thisArg, call.args));
+    const keys: string[] = [];
+    for (const call of calls) keys.push(this.settingsOf(call.method, call.thisArg).key(call.thisArg, call.args));
+    return keys;
   }
 
   /** @internal Drops keys and tags here and everywhere: what `@InvalidateCache` does after its mutator succeeded. */

@@ -142,16 +142,11 @@ export class PublishQueue {
     const { keys, dependencies } = invalidation;
     const count = keys.length + dependencies.length;
     if (invalidation.all || count === 0 || count > ALONE_MAX_ITEMS) return false;
-    // An upper bound first (a UTF-16 unit never takes more than 6 bytes in JSON): the exact size only
-    // when the bound does not settle it.
-    let bound = this.settings.overheadBytes;
-    for (const list of [keys, dependencies]) {
-      for (let i = 0; i < list.length; i++) {
-        const item = list[i] as string;
-        if (list.indexOf(item) !== i) return false;
-        bound += 6 * item.length + 3;
-      }
-    }
+    // An upper bound first: the exact size only when the bound does not settle it.
+    const keysBound = distinctSizeBound(keys);
+    const dependenciesBound = distinctSizeBound(dependencies);
+    if (keysBound < 0 || dependenciesBound < 0) return false;
+    const bound = this.settings.overheadBytes + keysBound + dependenciesBound;
     const maxPayloadBytes = this.settings.maxPayloadBytes();
     if (bound > maxPayloadBytes && this.exactSize(keys, dependencies) > maxPayloadBytes) return false;
     const message = this.hooks.encode(invalidation);
@@ -274,4 +269,18 @@ export class PublishQueue {
     }
     this.outbox.push(this.hooks.encode({ keys: batchKeys, dependencies: batchDependencies, all: false }));
   }
+}
+
+/**
+ * An upper bound of the bytes `items` add to a message (a UTF-16 unit never takes more than 6 bytes in
+ * JSON), or -1 when an item is repeated.
+ */
+function distinctSizeBound(items: readonly string[]): number {
+  let bound = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as string;
+    if (items.indexOf(item) !== i) return -1;
+    bound += 6 * item.length + 3;
+  }
+  return bound;
 }

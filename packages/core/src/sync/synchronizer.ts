@@ -38,7 +38,8 @@ export class Synchronizer {
   private sequence = 0;
   private readonly lastSequenceBySender = new Map<string, number>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private lastPublishAt = 0;
+  /** Whether anything was handed to the transport since the last heartbeat tick (which then needs no heartbeat). */
+  private publishedSinceBeat = false;
   /** The oldest message the bus accepted whose echo has not come back, with when it was accepted. */
   private awaitingEcho: { sequence: number; since: number } | undefined;
   private lastAccepted: { sequence: number; since: number } | undefined;
@@ -133,7 +134,7 @@ export class Synchronizer {
   private send(message: OutgoingMessage): Promise<void> {
     const connection = this.connection;
     if (connection === undefined) return Promise.reject(new Error('not connected'));
-    this.lastPublishAt = performance.now();
+    this.publishedSinceBeat = true;
     return connection.publish(message.payload);
   }
 
@@ -202,7 +203,8 @@ export class Synchronizer {
     if (this.stats.state === 'up' && awaiting !== undefined && now - awaiting.since > this.options.heartbeatTimeoutMs) {
       this.linkLost(new Error(`no echo of message ${awaiting.sequence} within ${this.options.heartbeatTimeoutMs} ms`), 'heartbeat');
     }
-    if (now - this.lastPublishAt >= this.options.heartbeatIntervalMs) this.queue.pushHeartbeat();
+    if (!this.publishedSinceBeat) this.queue.pushHeartbeat();
+    this.publishedSinceBeat = false;
   }
 
   private linkLost(reason: Error, cause: GapReason): void {
