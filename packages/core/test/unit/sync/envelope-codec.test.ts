@@ -44,6 +44,8 @@ describe('envelope codec', () => {
       { ...envelope, keys: ['k'], dependencies: ['d'], all: true, heartbeat: true, sequence: 0 },
       { ...envelope, sequence: Number.MAX_SAFE_INTEGER },
       { ...envelope, namespace: 'name "space" \\ ünï\n', keys: ['\u0000\u001f', '\ud800 lone', ''] },
+      // A batch: more items and characters than are quoted and read by hand.
+      { ...envelope, keys: Array.from({ length: 300 }, (_, i) => `shop:Catalogue.getProduct(${i})`), dependencies: ['a', 'b"', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] },
     ]) {
       const encoded = encodeEnvelope(original);
       expect(decodeEnvelope(encoded)).toEqual({ ok: true, envelope: original });
