@@ -83,9 +83,10 @@ export function listItemBytes(item: string): number {
  */
 export function ownSequence(payload: string, prefix: string): number | undefined {
   if (!payload.startsWith(prefix)) return undefined;
-  const end = digitsEnd(payload, prefix.length);
-  const next = payload.charCodeAt(end);
-  return end > prefix.length && (next === 0x2c || next === 0x7d) ? readSequence(payload, prefix.length, end) : undefined;
+  const cursor = { text: payload, at: prefix.length };
+  const sequence = readSequence(cursor);
+  const next = payload.charCodeAt(cursor.at);
+  return next === 0x2c || next === 0x7d ? sequence : undefined;
 }
 
 /**
@@ -153,23 +154,22 @@ function quoteList(items: readonly string[]): string {
   return text + ']';
 }
 
-/** Where the run of at most {@link MAX_SEQUENCE_DIGITS} decimal digits from `start` ends. */
-function digitsEnd(text: string, start: number): number {
-  let end = start;
-  while (end - start < MAX_SEQUENCE_DIGITS) {
-    const code = text.charCodeAt(end);
-    if (!(code >= 0x30 && code <= 0x39)) break;
-    end++;
-  }
-  return end;
-}
-
-/** The number the digits in `[start, end)` spell, when JSON would read the same safe integer from them. */
-function readSequence(text: string, start: number, end: number): number | undefined {
-  // JSON numbers have no leading zeros.
-  if (text.charCodeAt(start) === 0x30 && end - start > 1) return undefined;
+/**
+ * The run of at most {@link MAX_SEQUENCE_DIGITS} decimal digits at the cursor, stepped over, as the number
+ * it spells when JSON would read the same safe integer from it; `undefined` otherwise.
+ */
+function readSequence(cursor: Cursor): number | undefined {
+  const { text } = cursor;
+  const start = cursor.at;
   let value = 0;
-  for (let i = start; i < end; i++) value = value * 10 + (text.charCodeAt(i) - 0x30);
+  for (; cursor.at - start < MAX_SEQUENCE_DIGITS; cursor.at++) {
+    const digit = text.charCodeAt(cursor.at) - 0x30;
+    if (!(digit >= 0 && digit <= 9)) break;
+    value = value * 10 + digit;
+  }
+  const length = cursor.at - start;
+  // JSON numbers have no leading zeros.
+  if (length === 0 || (length > 1 && text.charCodeAt(start) === 0x30)) return undefined;
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
@@ -182,9 +182,7 @@ function readCanonical(text: string, start: number, namespace: string): Envelope
   const cursor = { text, at: start };
   const sender = readStringBody(cursor);
   if (sender === undefined || !skip(cursor, ',"q":')) return undefined;
-  const digitsStart = cursor.at;
-  cursor.at = digitsEnd(text, digitsStart);
-  const sequence = cursor.at > digitsStart ? readSequence(text, digitsStart, cursor.at) : undefined;
+  const sequence = readSequence(cursor);
   if (sequence === undefined) return undefined;
   const keys = skip(cursor, ',"k":[') ? readList(cursor) : NOTHING;
   const dependencies = keys !== undefined && skip(cursor, ',"d":[') ? readList(cursor) : NOTHING;
