@@ -10,9 +10,28 @@ class Users {
   }
 }
 
-async function createService(url: string, channel: string, maxEntries: number): Promise<{ service: CachingService; users: Users }> {
+/**
+ * The memory backend, reporting the entries an invalidation removed as it removes them: the moment of
+ * eviction, observed like layered-loader's (its cache's `delete`), through cachet's public backend contract.
+ */
+class EvictionReportingBackend extends MemoryBackend {
+  constructor(
+    maxEntries: number,
+    private readonly onEvict: (id: number) => void,
+  ) {
+    super({ maxEntries });
+  }
+
+  override invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[] {
+    const removed = super.invalidate(keys, dependencies);
+    for (const key of removed) this.onEvict(idFromKey(key));
+    return removed;
+  }
+}
+
+async function createService(url: string, channel: string, backend: MemoryBackend): Promise<{ service: CachingService; users: Users }> {
   const service = CachingService.create({
-    backend: new MemoryBackend({ maxEntries }),
+    backend,
     synchronization: new RedisSynchronization({ connection: url, channel }),
   });
   await service.initialize();
@@ -23,19 +42,15 @@ async function createService(url: string, channel: string, maxEntries: number): 
 export const cachetRedis: RemotePeer = {
   name: 'cachet (RedisSynchronization)',
   async sender(url, channel) {
-    const { service, users } = await createService(url, channel, 1_000);
+    const { service, users } = await createService(url, channel, new MemoryBackend({ maxEntries: 1_000 }));
     return {
       invalidate: (id) => service.invalidate(() => users.getUser(id)),
       close: () => service.dispose(),
     };
   },
   async receiver(url, channel, entries, onEvict) {
-    const { service, users } = await createService(url, channel, entries * 2);
+    const { service, users } = await createService(url, channel, new EvictionReportingBackend(entries * 2, onEvict));
     for (let id = 0; id < entries; id++) await users.getUser(id);
-    service.on('invalidate', (event) => {
-      if (event.source !== 'remote') return;
-      for (const key of event.keys) onEvict(idFromKey(key));
-    });
     return { close: () => service.dispose() };
   },
 };

@@ -9,32 +9,40 @@ export interface Pair extends Closable {
 }
 
 /**
+ * Which side subscribes to the channel first. Redis writes a message to a channel's subscribers newest
+ * first, so when the sender also listens on the channel (as a real instance does), its own copy leaves
+ * before the receiver's if it subscribed last, and after it otherwise. A farm has both orders.
+ */
+export type SubscriptionOrder = 'receiver-first' | 'sender-first';
+
+/**
  * Opens a fresh pair of `peer` on a channel of its own; the receiver holds users `0..keyCount-1`
  * (plus the probe user `keyCount`). Closing the pair closes both sides.
  */
-export async function openPair(peer: RemotePeer, url: string, keyCount: number): Promise<Pair> {
+export async function openPair(peer: RemotePeer, url: string, keyCount: number, order: SubscriptionOrder = 'receiver-first'): Promise<Pair> {
   const channel = `cachet-bench-${process.pid}-${Date.now()}-${peer.name.replace(/[^a-z]+/gi, '-')}`;
-  const receiver = await ReceiverProcess.start({ peer: peer.name, url, channel, keyCount });
   let sender: InvalidationSender | undefined;
+  let receiver: ReceiverProcess | undefined;
   try {
-    sender = await peer.sender(url, channel);
-    const opened = sender;
-    await receiver.awaitSubscription(() => opened.invalidate(keyCount));
+    if (order === 'sender-first') sender = await peer.sender(url, channel);
+    receiver = await ReceiverProcess.start({ peer: peer.name, url, channel, keyCount });
+    const opened = sender ?? (sender = await peer.sender(url, channel));
+    const started = receiver;
+    await started.awaitSubscription(() => opened.invalidate(keyCount));
+    return {
+      peer,
+      sender: opened,
+      receiver: started,
+      async close() {
+        await opened.close();
+        await started.close();
+      },
+    };
   } catch (error) {
     await sender?.close();
-    await receiver.close();
+    await receiver?.close();
     throw error;
   }
-  const ready = sender;
-  return {
-    peer,
-    sender: ready,
-    receiver,
-    async close() {
-      await ready.close();
-      await receiver.close();
-    },
-  };
 }
 
 /** Runs `body` with one open pair and closes it afterwards. */

@@ -5,7 +5,7 @@ import { probeRedis } from '../harness/redis-probe.js';
 import { percentile } from '../harness/stats.js';
 import type { Table } from '../harness/table.js';
 import { allRemotePeers, remoteCachet, remoteFloor } from '../remote/index.js';
-import { openPair, type Pair } from '../remote/pair-session.js';
+import { openPair, type Pair, type SubscriptionOrder } from '../remote/pair-session.js';
 import { redisUnavailable } from './redis-unavailable.js';
 import type { Scenario } from './scenario.js';
 
@@ -21,52 +21,92 @@ interface LatencyResult {
   readonly p99: number;
   readonly max: number;
   readonly lost: number;
+  /** The p50 of each subscription order on its own. */
+  readonly p50ByOrder: Readonly<Record<SubscriptionOrder, number>>;
+}
+
+/** What one library's pair measured in one subscription order. */
+interface OrderSamples {
+  readonly latencies: number[];
+  readonly lost: number;
 }
 
 /**
- * Sends `count` paced invalidations through every pair, interleaved (user 0 on each pair in turn,
- * then user 1, ...), so a slow moment of the machine lands on all libraries alike.
+ * Sends the invalidations of users `ids` through every pair, paced and interleaved (one user on each
+ * pair in turn, then the next), so a slow moment of the machine lands on all libraries alike.
  */
-async function measureInterleaved(pairs: readonly Pair[], count: number): Promise<LatencyResult[]> {
-  for (let i = 1; i <= WARM_UP; i++) {
+async function measureInterleaved(pairs: readonly Pair[], ids: readonly number[], warmUpFrom: number): Promise<OrderSamples[]> {
+  for (let i = 0; i < WARM_UP; i++) {
     // Warm both processes' code paths on users the receivers do not hold (ids above the probe).
     for (const pair of pairs) {
-      await pair.sender.invalidate(count + i);
+      await pair.sender.invalidate(warmUpFrom + i);
       await delay(PACE_MS);
     }
   }
-  const sentAtNs = pairs.map(() => new Float64Array(count));
-  for (let id = 0; id < count; id++) {
+  const sentAtNs = pairs.map(() => new Map<number, number>());
+  for (const [turn, id] of ids.entries()) {
     for (let step = 0; step < pairs.length; step++) {
-      const index = (id + step) % pairs.length;
-      (sentAtNs[index] as Float64Array)[id] = nowNsNumber();
+      const index = (turn + step) % pairs.length;
+      (sentAtNs[index] as Map<number, number>).set(id, nowNsNumber());
       await (pairs[index] as Pair).sender.invalidate(id);
       await delay(PACE_MS);
     }
   }
   await delay(500);
-  const results: LatencyResult[] = [];
+  const samples: OrderSamples[] = [];
   for (const [index, pair] of pairs.entries()) {
-    const report = await pair.receiver.report();
-    const sent = sentAtNs[index] as Float64Array;
-    const latencies = report.evictedAtNs.map((at, id) => at - (sent[id] as number)).filter((ns) => !Number.isNaN(ns));
-    results.push({
-      name: pair.peer.name,
+    const { evictedAtNs } = await pair.receiver.report();
+    const latencies: number[] = [];
+    for (const [id, sentAt] of sentAtNs[index] as Map<number, number>) {
+      const evictedAt = evictedAtNs[id] as number;
+      if (!Number.isNaN(evictedAt)) latencies.push(evictedAt - sentAt);
+    }
+    samples.push({ latencies, lost: ids.length - latencies.length });
+  }
+  return samples;
+}
+
+/** Opens a pair of every peer in `order`, measures `ids` through them, and closes them. */
+async function measureOrder(url: string, keyCount: number, order: SubscriptionOrder, ids: readonly number[]): Promise<OrderSamples[]> {
+  const pairs: Pair[] = [];
+  try {
+    for (const peer of allRemotePeers) pairs.push(await openPair(peer, url, keyCount, order));
+    return await measureInterleaved(pairs, ids, keyCount + 1);
+  } finally {
+    for (const pair of pairs) await pair.close();
+  }
+}
+
+/** Half the users in each subscription order, pooled per library. */
+async function measureBothOrders(url: string, count: number): Promise<LatencyResult[]> {
+  const ids = Array.from({ length: count }, (_, id) => id);
+  const half = count >> 1;
+  const byOrder = {
+    'receiver-first': await measureOrder(url, count, 'receiver-first', ids.slice(0, half)),
+    'sender-first': await measureOrder(url, count, 'sender-first', ids.slice(half)),
+  };
+  return allRemotePeers.map((peer, index) => {
+    const first = byOrder['receiver-first'][index] as OrderSamples;
+    const second = byOrder['sender-first'][index] as OrderSamples;
+    const latencies = [...first.latencies, ...second.latencies];
+    return {
+      name: peer.name,
       p50: percentile(latencies, 50),
       p90: percentile(latencies, 90),
       p99: percentile(latencies, 99),
       max: Math.max(...latencies),
-      lost: count - report.evicted,
-    });
-  }
-  return results;
+      lost: first.lost + second.lost,
+      p50ByOrder: { 'receiver-first': percentile(first.latencies, 50), 'sender-first': percentile(second.latencies, 50) },
+    };
+  });
 }
 
 /**
  * Scenario 3: time from the publisher's invalidation call to the eviction in another process.
  *
  * Invalidations are paced (about one per millisecond, all libraries open at once and interleaved) so each one travels alone: this is the latency
- * of a lone invalidation, not of a queue. Both timestamps come from CLOCK_MONOTONIC.
+ * of a lone invalidation, not of a queue. Both timestamps come from CLOCK_MONOTONIC. Half the users are
+ * measured in each {@link SubscriptionOrder}, on fresh pairs.
  */
 export const invalidationLatency: Scenario = {
   name: 'invalidation-latency',
@@ -74,14 +114,7 @@ export const invalidationLatency: Scenario = {
     const unreachable = await probeRedis(options.redisUrl);
     if (unreachable) return [redisUnavailable(TITLE, options.redisUrl, unreachable)];
     const count = options.quick ? 100 : 1_000;
-    const pairs: Pair[] = [];
-    let results: LatencyResult[];
-    try {
-      for (const peer of allRemotePeers) pairs.push(await openPair(peer, options.redisUrl, count));
-      results = await measureInterleaved(pairs, count);
-    } finally {
-      for (const pair of pairs) await pair.close();
-    }
+    const results = await measureBothOrders(options.redisUrl, count);
     const floor = results.find((result) => result.name === remoteFloor.name);
     const cachet = results.find((result) => result.name === remoteCachet.name);
     return [
@@ -102,6 +135,8 @@ export const invalidationLatency: Scenario = {
         ]),
         notes: [
           `From just before the sender's invalidation call to the eviction in the receiving process; one invalidation every ~${PACE_MS} ms, libraries interleaved, after ${WARM_UP} warm-up ones each.`,
+          'Half the users go through pairs whose receiver subscribed first, half through fresh pairs whose sender subscribed first, pooled. Redis writes a message to the newest subscriber first, so a sender that also listens on the channel (cachet and bentocache, as real instances do) has its own copy written before the receiver\'s in the first order and after it in the second; a farm has both.',
+          `p50 receiver first / sender first: ${results.map((result) => `${result.name.split(' (')[0]} ${formatNs(result.p50ByOrder['receiver-first'])} / ${formatNs(result.p50ByOrder['sender-first'])}`).join('; ')}.`,
         ],
       },
     ];
