@@ -226,7 +226,10 @@ export class CachingService {
   keysOf(calls: readonly CapturedCall[]): string[] {
     this.assertUsable('invalidate');
     const keys: string[] = [];
-    for (const call of calls) keys.push(this.settingsOf(call.method, call.thisArg).key(call.thisArg, call.args));
+    for (let i = 0; i < calls.length; i++) {
+      const { method, thisArg, args } = calls[i] as CapturedCall;
+      keys.push(this.settingsOf(method, thisArg).key(thisArg, args));
+    }
     return keys;
   }
 

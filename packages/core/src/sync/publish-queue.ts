@@ -152,14 +152,32 @@ export class PublishQueue {
     const message = this.hooks.encode(invalidation);
     this.outbox.push(message);
     this.active = true;
+    this.inFlight = message;
     let attempt: Promise<void>;
     try {
       attempt = this.hooks.send(message);
     } catch (error) {
       attempt = Promise.reject(error);
     }
-    this.loop = this.run(attempt);
+    // No send loop unless it is needed: on the usual outcome the queue is idle again at once. A failure
+    // hands the attempt to the loop, which retries it.
+    this.loop = attempt.then(
+      () => this.aloneAccepted(message),
+      () => this.run(attempt),
+    );
     return true;
+  }
+
+  /** The message sent alone was accepted: the queue goes idle, or sends what was queued meanwhile. */
+  private aloneAccepted(message: OutgoingMessage): Promise<void> | undefined {
+    this.inFlight = undefined;
+    this.hooks.sent(message);
+    if (this.outbox[0] === message) this.outbox.shift();
+    if (this.stopped || (this.outbox.length === 0 && !this.hasPending)) {
+      this.active = false;
+      return undefined;
+    }
+    return this.run(undefined);
   }
 
   private exactSize(keys: readonly string[], dependencies: readonly string[]): number {
