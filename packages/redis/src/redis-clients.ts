@@ -9,6 +9,8 @@ export interface RedisClients {
   readonly subscriber: RedisClient;
   /** The clients cachet created, which it closes. */
   readonly owned: readonly RedisClient[];
+  /** How long a publish may wait for Redis on a publisher cachet created; `undefined` for the user's client. */
+  readonly publishTimeoutMs: number | undefined;
 }
 
 /**
@@ -24,13 +26,13 @@ export function createRedisClients(options: ResolvedRedisSynchronizationOptions)
     const subscriber = connection.isCluster
       ? (connection as Cluster).duplicate(undefined, { lazyConnect: true })
       : (connection as Redis).duplicate(subscriberOptions);
-    return withErrorHandlers({ publisher: connection, subscriber, owned: [subscriber] });
+    return withErrorHandlers({ publisher: connection, subscriber, owned: [subscriber], publishTimeoutMs: undefined });
   }
   const create = (extra: Partial<RedisOptions>): Redis =>
     typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
-  const publisher = create({ ...failFast, commandTimeout: options.publishTimeoutMs });
+  const publisher = create(failFast);
   const subscriber = create(subscriberOptions);
-  return withErrorHandlers({ publisher, subscriber, owned: [publisher, subscriber] });
+  return withErrorHandlers({ publisher, subscriber, owned: [publisher, subscriber], publishTimeoutMs: options.publishTimeoutMs });
 }
 
 /** Connection errors on clients cachet owns are reported through `down` and rejections, never unhandled. */
@@ -39,8 +41,8 @@ function withErrorHandlers(clients: RedisClients): RedisClients {
   return clients;
 }
 
-/** Does nothing: the handler for outcomes that need no action (errors reported elsewhere, PUBLISH counts). */
-export function ignore(): void {}
+/** Does nothing: connection errors of clients cachet owns are reported through `down` and rejections. */
+function ignore(): void {}
 
 /**
  * Resolves once `client` is ready, connecting it if it was created lazily. Rejects with the connection

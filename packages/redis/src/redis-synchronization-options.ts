@@ -28,8 +28,10 @@ export interface RedisSynchronizationOptions {
    */
   connectTimeoutMs?: number;
   /**
-   * How long a publish on a connection cachet created waits for Redis to answer before it rejects (ioredis
-   * `commandTimeout`); the engine then retries. A client you pass in keeps its own settings.
+   * How long a publish on a connection cachet created waits for Redis to answer. A publish still unanswered
+   * after one to two times this fails, the link is reported down (Redis has stalled: invalidations may be
+   * missed), and the publisher's connection is replaced; once it is back, the link is up again and the
+   * engine retries. A client you pass in keeps its own settings (such as its `commandTimeout`).
    * @default 5_000
    */
   publishTimeoutMs?: number;

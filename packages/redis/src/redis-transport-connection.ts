@@ -1,7 +1,9 @@
 import type { TransportConnection, TransportListener } from '@cachet/core';
+import type { Redis } from 'ioredis';
 import { SynchronizationError } from '@cachet/core';
-import { messageOf, RedisSubscriptionLostError } from './errors';
-import { closeClient, ignore, type RedisClients } from './redis-clients';
+import { messageOf, RedisPublishStalledError, RedisSubscriptionLostError } from './errors';
+import { PublishWatchdog } from './publish-watchdog';
+import { closeClient, type RedisClients } from './redis-clients';
 
 /** The largest payload one PUBLISH carries; the engine splits its batches to stay under it (512 KiB). */
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
@@ -18,8 +20,11 @@ export class RedisTransportConnection implements TransportConnection {
   readonly #clients: RedisClients;
   readonly #channel: string;
   readonly #listener: TransportListener;
+  readonly #watchdog: PublishWatchdog | undefined;
   #up: boolean;
   #lastError: Error | undefined;
+  /** Set while the publisher is replaced after a stall: why the publishes in flight fail. */
+  #stall: RedisPublishStalledError | undefined;
   #closing: Promise<void> | undefined;
 
   /** Takes over clients whose subscriber has just been subscribed to `channel`. */
@@ -28,7 +33,8 @@ export class RedisTransportConnection implements TransportConnection {
     this.#channel = channel;
     this.#listener = listener;
     this.#up = true;
-    const { subscriber } = clients;
+    const { subscriber, publishTimeoutMs } = clients;
+    this.#watchdog = publishTimeoutMs === undefined ? undefined : new PublishWatchdog(publishTimeoutMs, this.#onPublishStalled);
     // Strings, not buffers: the path ioredis takes for most of its users, so the one kept fast.
     subscriber.on('message', (_channel: string, payload: string) => listener.message(payload));
     subscriber.on('error', (error: Error) => {
@@ -44,10 +50,13 @@ export class RedisTransportConnection implements TransportConnection {
     if (this.#closing) return Promise.reject(this.#publishError('the connection is closed'));
     if (publisher.status !== 'ready') return Promise.reject(this.#publishError(`the Redis publisher is not connected (status: ${publisher.status})`));
     // No async frame on this path: the command is written before `publish` returns.
-    return publisher.publish(this.#channel, payload).then(ignore, this.#onPublishFailed);
+    const answer = publisher.publish(this.#channel, payload).then(this.#onPublished, this.#onPublishFailed);
+    this.#watchdog?.sent();
+    return answer;
   }
 
   close(): Promise<void> {
+    this.#watchdog?.stop();
     this.#clients.publisher.off('ready', this.#reportUp);
     this.#closing ??= Promise.all(this.#clients.owned.map(closeClient)).then(() => undefined);
     return this.#closing;
@@ -78,8 +87,35 @@ export class RedisTransportConnection implements TransportConnection {
     this.#listener.up();
   };
 
+  readonly #onPublished = (): void => {
+    this.#watchdog?.answered();
+  };
+
   readonly #onPublishFailed = (error: unknown): never => {
-    throw this.#publishError(messageOf(error), error);
+    this.#watchdog?.answered();
+    const stall = this.#stall;
+    throw stall ? this.#publishError(`no answer within ${stall.timeoutMs} ms (publishTimeoutMs)`, stall) : this.#publishError(messageOf(error), error);
+  };
+
+  /**
+   * Redis left a publish unanswered for a timeout: it has stalled, so invalidations may be missed (down),
+   * and the publisher's connection is dropped, which fails what is in flight; ioredis reconnects it, and
+   * the link is up again once it is ready.
+   */
+  readonly #onPublishStalled = (): void => {
+    const { publisher } = this.#clients;
+    if (this.#closing || this.#stall) return;
+    this.#stall = new RedisPublishStalledError(this.#channel, this.#clients.publishTimeoutMs ?? 0);
+    const stall = this.#stall;
+    publisher.once('ready', () => {
+      if (this.#stall === stall) this.#stall = undefined;
+      this.#reportUp();
+    });
+    if (this.#up) {
+      this.#up = false;
+      this.#listener.down(stall);
+    }
+    (publisher as Partial<Redis>).stream?.destroy();
   };
 
   #publishError(problem: string, cause?: unknown): SynchronizationError {

@@ -1,5 +1,5 @@
 import type { TransportConnection } from '@cachet/core';
-import { RedisSubscriptionLostError, RedisSynchronization } from '@cachet/redis';
+import { RedisPublishStalledError, RedisSubscriptionLostError, RedisSynchronization } from '@cachet/redis';
 import { fastReconnect, useCrashingRedis } from '../support/crashing-redis';
 import { RecordingListener } from '../support/recording-listener';
 
@@ -43,6 +43,24 @@ describe('RedisSynchronization when its redis-server crashes', () => {
     await listener.waitUntil('down', () => listener.downs.length > 0);
 
     await expect(connection.publish('lost')).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH', transport: 'redis' });
+  });
+
+  it('fails a publish Redis leaves unanswered for publishTimeoutMs, reports the link down, and is up again once Redis answers', async () => {
+    const transport = new RedisSynchronization({ connection: { port: redis.server.port, ...fastReconnect }, channel: 'stalled', publishTimeoutMs: 200 });
+    const { connection, listener } = await connect(transport);
+
+    redis.server.pause();
+    const sentAt = performance.now();
+    await expect(connection.publish('unanswered')).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH', message: expect.stringContaining('no answer within 200 ms') });
+    // Never before the timeout (timers may round a millisecond down).
+    expect(performance.now() - sentAt).toBeGreaterThanOrEqual(199);
+    expect(listener.downs).toEqual([expect.objectContaining({ code: 'E_REDIS_PUBLISH_STALLED', channel: 'stalled', timeoutMs: 200 })]);
+    expect(listener.downs[0]).toBeInstanceOf(RedisPublishStalledError);
+
+    redis.server.resume();
+    await listener.waitUntil('up', () => listener.ups === 1);
+    await connection.publish('answered');
+    await listener.waitForMessage('answered');
   });
 
   it('rejects every publish in flight when the server is killed mid-traffic, and recovers', async () => {

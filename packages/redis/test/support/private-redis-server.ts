@@ -49,6 +49,19 @@ export class PrivateRedisServer {
     running.delete(child);
   }
 
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and the kernel still accepts bytes, but nothing
+   * is answered, as when Redis hangs. {@link PrivateRedisServer.resume} thaws it.
+   */
+  pause(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+
+  /** Thaws a paused server (SIGCONT): it answers what it was sent meanwhile. */
+  resume(): void {
+    this.#child?.kill('SIGCONT');
+  }
+
   /** Starts the server again on the same port (stopping it first if it runs); empty, as after a crash. */
   async restart(): Promise<void> {
     await this.stop();
