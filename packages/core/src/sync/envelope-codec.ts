@@ -94,10 +94,12 @@ export function ownSequence(payload: string, prefix: string): number | undefined
  * {@link encodeAfterPrefix} writes them are read by hand (no `JSON.parse`, which costs tens of
  * microseconds on an idle process's first message); anything else goes to {@link decodeEnvelope}, with
  * the same result. Never throws.
+ * @param knownSender a sender id decoded before (the last one, say): when the payload's sender is the
+ *   same, the envelope holds this very string, so comparing or hashing it again costs nothing.
  */
-export function decodeEnvelopeOf(payload: string, namespace: string, prefix: string): DecodeResult {
+export function decodeEnvelopeOf(payload: string, namespace: string, prefix: string, knownSender?: string): DecodeResult {
   if (payload.length <= HAND_READ_CHARS && payload.startsWith(prefix)) {
-    const envelope = readCanonical(payload, prefix.length, namespace);
+    const envelope = readCanonical(payload, prefix.length, namespace, knownSender);
     if (envelope !== undefined) return { ok: true, envelope };
   }
   return decodeEnvelope(payload);
@@ -178,9 +180,9 @@ function readSequence(cursor: Cursor): number | undefined {
  * after the opening quote of the sender id). `undefined` on anything else, escapes included: the full
  * decoder then decides.
  */
-function readCanonical(text: string, start: number, namespace: string): Envelope | undefined {
+function readCanonical(text: string, start: number, namespace: string, knownSender: string | undefined): Envelope | undefined {
   const cursor = { text, at: start };
-  const sender = readStringBody(cursor);
+  const sender = skipKnown(cursor, knownSender) ? knownSender : readStringBody(cursor);
   if (sender === undefined || !skip(cursor, ',"q":')) return undefined;
   const sequence = readSequence(cursor);
   if (sequence === undefined) return undefined;
@@ -201,6 +203,13 @@ interface Cursor {
 function skip(cursor: Cursor, expected: string): boolean {
   if (!cursor.text.startsWith(expected, cursor.at)) return false;
   cursor.at += expected.length;
+  return true;
+}
+
+/** Steps over `known` and its closing quote when the text continues with them (`known` holds no escape). */
+function skipKnown(cursor: Cursor, known: string | undefined): known is string {
+  if (known === undefined || !cursor.text.startsWith(known, cursor.at) || cursor.text.charCodeAt(cursor.at + known.length) !== 0x22) return false;
+  cursor.at += known.length + 1;
   return true;
 }
 

@@ -49,6 +49,8 @@ export class Synchronizer {
   private readonly ownPrefix: string;
   /** How every message of this namespace begins. */
   private readonly namespacePrefix: string;
+  /** The sender of the last message from another instance, whose string the decoder reuses when it repeats. */
+  private lastRemoteSender: string | undefined;
 
   constructor(
     private readonly options: ResolvedSynchronizationOptions,
@@ -159,11 +161,12 @@ export class Synchronizer {
     // Our own messages come back too: recognised by their first bytes, not parsed.
     const echo = ownSequence(payload, this.ownPrefix);
     if (echo !== undefined) return this.echoed(echo);
-    const decoded = decodeEnvelopeOf(payload, this.namespace, this.namespacePrefix);
+    const decoded = decodeEnvelopeOf(payload, this.namespace, this.namespacePrefix, this.lastRemoteSender);
     if (!decoded.ok) return this.drop(decoded.reason);
     const envelope = decoded.envelope;
     if (envelope.namespace !== this.namespace) return this.drop('namespace');
     if (envelope.sender === this.instanceId) return this.echoed(envelope.sequence);
+    this.lastRemoteSender = envelope.sender;
     if (this.connection?.ordered === true) this.checkSequence(envelope.sender, envelope.sequence);
     if (envelope.heartbeat) return;
     this.stats.applied++;
