@@ -97,13 +97,16 @@ export class MemoryBackend implements CacheBackend {
   invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[] {
     const removed: string[] = [];
     // Without any dependents in the index, nothing further can be reached: one delete per key is all.
-    const walk = !this.index.isEmpty;
+    if (this.index.isEmpty) {
+      for (const key of keys) if (this.entries.delete(key)) removed.push(key);
+      return removed;
+    }
     const pending: string[] = [];
     for (const key of keys) {
       if (this.entries.delete(key)) removed.push(key);
-      if (walk) pending.push(key);
+      pending.push(key);
     }
-    if (walk) for (const dependency of dependencies) pending.push(dependency);
+    for (const dependency of dependencies) pending.push(dependency);
     // Only what has dependents can lead anywhere (or round a cycle): the rest costs one lookup, no allocation.
     let visited: Set<string> | undefined;
     while (pending.length > 0) {

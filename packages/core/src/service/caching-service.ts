@@ -10,6 +10,9 @@ import { LocalCache } from './local-cache';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
 import type { CachingStats } from './stats';
 
+/** No keys, or no tags: one shared empty list instead of one per invalidation. */
+const NONE: readonly string[] = Object.freeze([]);
+
 /** Options of {@link CachingService.getOrSet}. */
 export interface GetOrSetOptions extends SettingsRequest {
   /** Tags of the stored value, for {@link CachingService.invalidateTags}. */
@@ -155,14 +158,14 @@ export class CachingService {
   async invalidate(call: (() => unknown) | string): Promise<void> {
     this.assertUsable('invalidate');
     const keys = typeof call === 'string' ? [this.userKey(call)] : this.keysOf(this.capturedCalls('invalidate', call));
-    this.invalidateEverywhere({ keys, dependencies: [], all: false });
+    this.invalidateEverywhere({ keys, dependencies: NONE, all: false });
   }
 
   /** Drops every entry tagged with one of `tags`, here and on every synchronized instance. */
   async invalidateTags(...tags: string[]): Promise<void> {
     this.assertUsable('invalidateTags');
     checkTags('invalidateTags()', tags);
-    this.invalidateEverywhere({ keys: [], dependencies: tags, all: false });
+    this.invalidateEverywhere({ keys: NONE, dependencies: tags, all: false });
   }
 
   /**
@@ -172,13 +175,13 @@ export class CachingService {
    */
   async invalidateObject(value: object): Promise<void> {
     this.assertUsable('invalidateObject');
-    this.invalidateEverywhere({ keys: [], dependencies: [this.objectKey(value)], all: false });
+    this.invalidateEverywhere({ keys: NONE, dependencies: [this.objectKey(value)], all: false });
   }
 
   /** Drops every entry, here and on every synchronized instance of this namespace. */
   async clear(): Promise<void> {
     this.assertUsable('clear');
-    this.invalidateEverywhere({ keys: [], dependencies: [], all: true });
+    this.invalidateEverywhere({ keys: NONE, dependencies: NONE, all: true });
   }
 
   /**
@@ -190,7 +193,7 @@ export class CachingService {
     const [first, ...others] = this.capture('refresh', call).map(({ captured, key, settings }) => {
       const execute = (): unknown => captured.method.original.apply(captured.thisArg, captured.args as never[]);
       if (!settings.enabled || this.bypass) return execute();
-      this.synchronizer?.publish({ keys: [key], dependencies: [], all: false });
+      this.synchronizer?.publish({ keys: [key], dependencies: NONE, all: false });
       return this.local.reload(key, settings, captured.method, execute, captured.args);
     });
     await Promise.all(others);

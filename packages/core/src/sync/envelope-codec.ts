@@ -73,7 +73,12 @@ export function envelopeOverheadBytes(namespace: string, sender: string): number
 
 /** UTF-8 bytes one string adds to a list in a message: exactly its JSON form plus a comma. */
 export function listItemBytes(item: string): number {
-  return Buffer.byteLength(quote(item)) + 1;
+  // Printable ASCII that JSON does not escape, the usual key: its length, quotes and comma, nothing built.
+  for (let i = 0; i < item.length; i++) {
+    const code = item.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return Buffer.byteLength(quote(item)) + 1;
+  }
+  return item.length + 3;
 }
 
 /**

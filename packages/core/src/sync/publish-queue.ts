@@ -34,18 +34,26 @@ export interface PublishQueueSettings {
 }
 
 const NOTHING: readonly string[] = [];
+const CLEAR_ALL: Invalidation = { keys: NOTHING, dependencies: NOTHING, all: true };
 /** The most keys and tags an invalidation may carry to take the idle queue's fast path. */
 const ALONE_MAX_ITEMS = 8;
+/** The most full batches sent ahead of the send loop at once (see {@link PublishQueue.sendFullBatches}). */
+const MAX_FULL_BATCHES_IN_FLIGHT = 4;
 
 /**
- * Coalesces invalidations into few messages and sends them one at a time, in order, retrying failures
- * with exponential backoff. When nothing is in flight an invalidation is sent at once (no added
- * latency); while a message is in flight, what arrives is deduplicated and sent as the next batch.
+ * Coalesces invalidations into few messages and sends them in order, retrying failures with exponential
+ * backoff. When nothing is in flight an invalidation is sent at once (no added latency); while a message
+ * is in flight, what arrives is deduplicated and sent as the next batch, and every full message's worth
+ * that accumulates leaves at once, so that a burst streams out while it is still being produced.
  */
 export class PublishQueue {
   private readonly pendingKeys = new Set<string>();
   private readonly pendingDependencies = new Set<string>();
+  /** The characters the pending items add to a message (a lower bound of their bytes), to know a full batch. */
+  private pendingChars = 0;
   private pendingClear = false;
+  /** Full batches sent ahead of the send loop, until they settle. */
+  private readonly fullBatchesInFlight = new Set<Promise<void>>();
   private readonly outbox: OutgoingMessage[] = [];
   /** Whether the send loop runs; cleared synchronously as the loop ends, so a push never finds it finishing. */
   private active = false;
@@ -68,12 +76,52 @@ export class PublishQueue {
     if (invalidation.all) {
       this.supersedeWithClear();
     } else if (!this.pendingClear) {
-      for (const key of invalidation.keys) this.pendingKeys.add(key);
-      for (const dependency of invalidation.dependencies) this.pendingDependencies.add(dependency);
+      for (const key of invalidation.keys) this.addPending(this.pendingKeys, key);
+      for (const dependency of invalidation.dependencies) this.addPending(this.pendingDependencies, dependency);
       // Too much backlog to be worth sending key by key: every instance clearing is cheaper and as correct.
       if (this.pendingKeys.size + this.pendingDependencies.size > this.settings.maxPendingItems) this.supersedeWithClear();
+      else this.sendFullBatches();
     }
     this.kick();
+  }
+
+  private addPending(items: Set<string>, item: string): void {
+    const before = items.size;
+    items.add(item);
+    // A quoted item and its comma: its exact size in bytes when it holds no escapes and only ASCII.
+    if (items.size !== before) this.pendingChars += item.length + 3;
+  }
+
+  /**
+   * While the send loop waits on a message, each full message's worth of pending items is encoded and
+   * handed to the transport at once, up to {@link MAX_FULL_BATCHES_IN_FLIGHT}: a burst issued in one
+   * go (nothing else runs meanwhile) would otherwise leave only once it ended, one message per round trip.
+   * The transport keeps them in order. One that fails puts its items back in the queue, whose loop retries.
+   */
+  private sendFullBatches(): void {
+    while (
+      this.active &&
+      this.linkUp &&
+      this.fullBatchesInFlight.size < MAX_FULL_BATCHES_IN_FLIGHT &&
+      this.settings.overheadBytes + this.pendingChars >= this.settings.maxPayloadBytes()
+    ) {
+      const { message, batch } = this.cutBatch();
+      let attempt: Promise<void>;
+      try {
+        attempt = this.hooks.send(message);
+      } catch (error) {
+        attempt = Promise.reject(error);
+      }
+      const settled: Promise<void> = attempt
+        .then(
+          () => this.hooks.sent(message),
+          () => {
+            if (!this.stopped) this.push(batch);
+          },
+        )
+        .finally(() => this.fullBatchesInFlight.delete(settled));
+      this.fullBatchesInFlight.add(settled);
+    }
   }
 
   /** Queues a liveness probe unless something is already waiting to go (which proves liveness as well). */
@@ -85,7 +133,7 @@ export class PublishQueue {
 
   /** Whether anything is queued or in flight. */
   get hasBacklog(): boolean {
-    return this.active || this.outbox.length > 0 || this.hasPending;
+    return this.active || this.outbox.length > 0 || this.hasPending || this.fullBatchesInFlight.size > 0;
   }
 
   /** Whether invalidations wait that are not yet encoded into messages. */
@@ -96,8 +144,13 @@ export class PublishQueue {
   /** A clear-all replaces everything pending: it drops at least as much. */
   private supersedeWithClear(): void {
     this.pendingClear = true;
+    this.clearPendingItems();
+  }
+
+  private clearPendingItems(): void {
     this.pendingKeys.clear();
     this.pendingDependencies.clear();
+    this.pendingChars = 0;
   }
 
   /**
@@ -113,7 +166,7 @@ export class PublishQueue {
 
   /** Resolves once everything queued has been sent or given up. */
   async drain(): Promise<void> {
-    while (this.active) await this.loop;
+    while (this.active || this.fullBatchesInFlight.size > 0) await Promise.all([this.loop, ...this.fullBatchesInFlight]);
   }
 
   /** Stops sending; what is still queued is reported as failed. */
@@ -255,12 +308,15 @@ export class PublishQueue {
    * and the next batch is encoded while the previous one is in flight.
    */
   private moveToOutbox(): void {
+    if (this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0) this.outbox.push(this.cutBatch().message);
+  }
+
+  /** Takes the next batch out of what is pending (something is) and encodes it. */
+  private cutBatch(): { message: OutgoingMessage; batch: Invalidation } {
     if (this.pendingClear) {
       this.pendingClear = false;
-      this.outbox.push(this.hooks.encode({ keys: NOTHING, dependencies: NOTHING, all: true }));
-      return;
+      return this.encoded(CLEAR_ALL);
     }
-    if (this.pendingKeys.size === 0 && this.pendingDependencies.size === 0) return;
     const { overheadBytes, itemBytes } = this.settings;
     const maxPayloadBytes = this.settings.maxPayloadBytes();
     const batchKeys: string[] = [];
@@ -271,21 +327,23 @@ export class PublishQueue {
         const bytes = itemBytes(item);
         if (overheadBytes + bytes > maxPayloadBytes) {
           // A key or tag too large for any message cannot be sent; a clear-all is small and just as correct.
-          this.pendingKeys.clear();
-          this.pendingDependencies.clear();
-          this.outbox.push(this.hooks.encode({ keys: NOTHING, dependencies: NOTHING, all: true }));
-          return;
+          this.clearPendingItems();
+          return this.encoded(CLEAR_ALL);
         }
         if (size + bytes > maxPayloadBytes && batchKeys.length + batchDependencies.length > 0) {
-          this.outbox.push(this.hooks.encode({ keys: batchKeys, dependencies: batchDependencies, all: false }));
-          return;
+          return this.encoded({ keys: batchKeys, dependencies: batchDependencies, all: false });
         }
         batch.push(item);
         items.delete(item);
+        this.pendingChars -= item.length + 3;
         size += bytes;
       }
     }
-    this.outbox.push(this.hooks.encode({ keys: batchKeys, dependencies: batchDependencies, all: false }));
+    return this.encoded({ keys: batchKeys, dependencies: batchDependencies, all: false });
+  }
+
+  private encoded(batch: Invalidation): { message: OutgoingMessage; batch: Invalidation } {
+    return { message: this.hooks.encode(batch), batch };
   }
 }
 

@@ -74,6 +74,14 @@ class Harness {
     });
   }
 
+  /** Accepts every send, including the ones this makes, until the queue has nothing left. */
+  async acceptAll(): Promise<void> {
+    while (this.queue.hasBacklog) {
+      for (const send of this.sends) send.settle.resolve();
+      await flushMicrotasks();
+    }
+  }
+
   /** Settles the latest send and lets the queue move on. */
   async acceptLatest(): Promise<void> {
     this.sends.at(-1)?.settle.resolve();
@@ -82,6 +90,10 @@ class Harness {
 }
 
 const keys = (...items: string[]): Invalidation => ({ keys: items, dependencies: [], all: false });
+function decodedKeys(message: OutgoingMessage): readonly string[] {
+  const decoded = decodeEnvelope(message.payload);
+  return decoded.ok ? decoded.envelope.keys : [];
+}
 const tags = (...items: string[]): Invalidation => ({ keys: [], dependencies: items, all: false });
 const CLEAR: Invalidation = { keys: [], dependencies: [], all: true };
 
@@ -169,18 +181,34 @@ describe('PublishQueue', () => {
     expect(sent.flatMap((batch) => batch.dependencies)).toEqual(expectedTags);
   });
 
-  it('encodes a large backlog one batch at a time: the next while the previous is in flight', async () => {
+  it('while a send is in flight, sends each full batch of a burst at once (up to 4), and the rest as the loop goes', async () => {
     const harness = upHarness();
     harness.maxPayloadBytes = 300;
     harness.queue.push(keys('first'));
-    const names = Array.from({ length: 40 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
+    const names = Array.from({ length: 60 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
     for (const name of names) harness.queue.push(keys(name));
-    expect(harness.encodedCount).toBe(1);
-    await harness.acceptLatest();
-    expect(harness.encodedCount).toBe(2);
-    while (harness.queue.hasBacklog) await harness.acceptLatest();
+    // Nothing has settled: the lone message and four full batches are out; the rest waits.
+    expect(harness.encodedCount).toBe(5);
+    for (const { message } of harness.sends) expect(Buffer.byteLength(message.payload)).toBeLessThanOrEqual(300);
+    await harness.acceptAll();
+    expect(harness.encodedCount).toBeGreaterThan(5);
     expect(harness.encodedCount).toBe(harness.sends.length);
     expect(harness.sentInvalidations.slice(1).flatMap((invalidation) => invalidation.keys)).toEqual(names);
+    expect(harness.accepted).toHaveLength(harness.sends.length);
+  });
+
+  it('puts the items of a full batch that failed back in the queue, and sends them later', async () => {
+    const harness = upHarness();
+    harness.maxPayloadBytes = 300;
+    harness.queue.push(keys('first'));
+    const names = Array.from({ length: 30 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
+    for (const name of names) harness.queue.push(keys(name));
+    const refused = harness.sends[2] as SendCall;
+    refused.settle.reject(new Error('bus refused a full batch'));
+    await harness.acceptAll();
+    const delivered = harness.sends.filter((send) => send !== refused).flatMap(({ message }) => decodedKeys(message));
+    expect(delivered.filter((key) => key !== 'first').sort()).toEqual([...names].sort());
+    expect(harness.failures).toEqual([]);
   });
 
   it('keeps batches under maxPayloadBytes when keys and tags hold characters JSON escapes', async () => {
