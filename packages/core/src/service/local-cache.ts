@@ -69,7 +69,8 @@ export class LocalCache {
     } else {
       this.fence.invalidate(invalidation.keys, invalidation.dependencies);
       const removedKeys = this.backend.invalidate(invalidation.keys, invalidation.dependencies);
-      this.fence.invalidate(removedKeys, []);
+      // Loads built on what went (dependents included) are fenced too; nothing went, nothing to fence.
+      if (removedKeys.length > 0) this.fence.invalidate(removedKeys, []);
       removed = removedKeys.length;
     }
     this.counters.invalidations++;

@@ -70,12 +70,7 @@ export class Synchronizer {
         initialRetryDelayMs: options.initialRetryDelayMs,
         maxRetryDelayMs: options.maxRetryDelayMs,
       },
-      {
-        encode: (batch) => this.encode(batch),
-        send: (message) => this.send(message),
-        sent: (message) => this.accepted(message),
-        failed: (error, attempts) => this.publishFailed(error, attempts),
-      },
+      { encode: this.encode, send: this.send, sent: this.accepted, failed: this.publishFailed },
     );
   }
 
@@ -88,7 +83,7 @@ export class Synchronizer {
   async start(): Promise<void> {
     this.stats.state = 'connecting';
     const listener: TransportListener = {
-      message: (payload) => this.receive(payload),
+      message: this.receive,
       down: (reason) => this.linkLost(reason, 'disconnect'),
       up: () => this.linkRestored(),
     };
@@ -128,35 +123,35 @@ export class Synchronizer {
     await this.connection?.close();
   }
 
-  private encode(batch: Invalidation | 'heartbeat'): OutgoingMessage {
+  private readonly encode = (batch: Invalidation | 'heartbeat'): OutgoingMessage => {
     const sequence = ++this.sequence;
     return { payload: encodeAfterPrefix(this.ownPrefix, sequence, batch === 'heartbeat' ? HEARTBEAT : batch), sequence };
-  }
+  };
 
-  private send(message: OutgoingMessage): Promise<void> {
+  private readonly send = (message: OutgoingMessage): Promise<void> => {
     const connection = this.connection;
     if (connection === undefined) return Promise.reject(new Error('not connected'));
     this.publishedSinceBeat = true;
     return connection.publish(message.payload);
-  }
+  };
 
-  private accepted(message: OutgoingMessage): void {
+  private readonly accepted = (message: OutgoingMessage): void => {
     this.stats.published++;
     const now = performance.now();
     this.lastAccepted = { sequence: message.sequence, since: now };
     this.awaitingEcho ??= this.lastAccepted;
-  }
+  };
 
-  private publishFailed(error: unknown, attempts: number): void {
+  private readonly publishFailed = (error: unknown, attempts: number): void => {
     this.stats.publishFailures++;
     const failure =
       error instanceof SynchronizationError
         ? error
         : new SynchronizationError('E_SYNC_PUBLISH', this.transportName, `an invalidation could not be published after ${attempts} attempts; other instances may serve stale entries until their own gap detection clears them.`, { cause: error });
     this.events.emit('error', { error: failure, operation: 'publish' });
-  }
+  };
 
-  private receive(payload: string): void {
+  private readonly receive = (payload: string): void => {
     this.stats.received++;
     // Our own messages come back too: recognised by their first bytes, not parsed.
     const echo = ownSequence(payload, this.ownPrefix);
@@ -171,7 +166,7 @@ export class Synchronizer {
     if (envelope.heartbeat) return;
     this.stats.applied++;
     this.sink.applyRemote(envelope);
-  }
+  };
 
   private drop(reason: DropReason): void {
     this.stats.dropped[reason]++;
