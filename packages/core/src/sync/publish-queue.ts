@@ -62,6 +62,8 @@ export class PublishQueue {
   private stopped = false;
   private linkUp = false;
   private inFlight: OutgoingMessage | undefined;
+  /** The first attempt of the message sent alone, until it settles. */
+  private aloneAttempt: Promise<void> | undefined;
   private linkWaiters: (() => void)[] = [];
 
   constructor(
@@ -214,16 +216,16 @@ export class PublishQueue {
     }
     // No send loop unless it is needed: on the usual outcome the queue is idle again at once. A failure
     // hands the attempt to the loop, which retries it.
-    this.loop = attempt.then(
-      () => this.aloneAccepted(message),
-      () => this.run(attempt),
-    );
+    this.aloneAttempt = attempt;
+    this.loop = attempt.then(this.aloneAccepted, this.aloneFailed);
     return true;
   }
 
-  /** The message sent alone was accepted: the queue goes idle, or sends what was queued meanwhile. */
-  private aloneAccepted(message: OutgoingMessage): Promise<void> | undefined {
+  /** The message sent alone (the one in flight) was accepted: the queue goes idle, or sends what was queued meanwhile. */
+  private readonly aloneAccepted = (): Promise<void> | undefined => {
+    const message = this.inFlight as OutgoingMessage;
     this.inFlight = undefined;
+    this.aloneAttempt = undefined;
     this.hooks.sent(message);
     if (this.outbox[0] === message) this.outbox.shift();
     if (this.stopped || (this.outbox.length === 0 && !this.hasPending)) {
@@ -231,7 +233,14 @@ export class PublishQueue {
       return undefined;
     }
     return this.run(undefined);
-  }
+  };
+
+  /** The message sent alone failed: the loop retries it. */
+  private readonly aloneFailed = (): Promise<void> => {
+    const attempt = this.aloneAttempt;
+    this.aloneAttempt = undefined;
+    return this.run(attempt);
+  };
 
   private exactSize(keys: readonly string[], dependencies: readonly string[]): number {
     let size = this.settings.overheadBytes;
