@@ -103,6 +103,16 @@ function upHarness(settings: Partial<PublishQueueSettings> = {}): Harness {
   return harness;
 }
 
+/** `count` keys pushed one by one (payloads of at most 300 bytes) while a lone `first` is in flight. */
+function burstBehindALoneSend(count: number): { harness: Harness; names: string[] } {
+  const harness = upHarness();
+  harness.maxPayloadBytes = 300;
+  harness.queue.push(keys('first'));
+  const names = Array.from({ length: count }, (_, i) => `shop:Catalogue.getProduct(${i})`);
+  for (const name of names) harness.queue.push(keys(name));
+  return { harness, names };
+}
+
 describe('PublishQueue', () => {
   it('sends a lone invalidation at once, synchronously within push (no added latency)', () => {
     const harness = upHarness();
@@ -182,11 +192,7 @@ describe('PublishQueue', () => {
   });
 
   it('while a send is in flight, sends each full batch of a burst at once (up to 4), and the rest as the loop goes', async () => {
-    const harness = upHarness();
-    harness.maxPayloadBytes = 300;
-    harness.queue.push(keys('first'));
-    const names = Array.from({ length: 60 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
-    for (const name of names) harness.queue.push(keys(name));
+    const { harness, names } = burstBehindALoneSend(60);
     // Nothing has settled: the lone message and four full batches are out; the rest waits.
     expect(harness.encodedCount).toBe(5);
     for (const { message } of harness.sends) expect(Buffer.byteLength(message.payload)).toBeLessThanOrEqual(300);
@@ -198,11 +204,7 @@ describe('PublishQueue', () => {
   });
 
   it('puts the items of a full batch that failed back in the queue, and sends them later', async () => {
-    const harness = upHarness();
-    harness.maxPayloadBytes = 300;
-    harness.queue.push(keys('first'));
-    const names = Array.from({ length: 30 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
-    for (const name of names) harness.queue.push(keys(name));
+    const { harness, names } = burstBehindALoneSend(30);
     const refused = harness.sends[2] as SendCall;
     refused.settle.reject(new Error('bus refused a full batch'));
     await harness.acceptAll();
