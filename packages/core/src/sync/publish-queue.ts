@@ -34,6 +34,7 @@ export interface PublishQueueSettings {
 }
 
 const NOTHING: readonly string[] = [];
+/** What a backlog too large (or an item too large) to send key by key becomes. */
 const CLEAR_ALL: Invalidation = { keys: NOTHING, dependencies: NOTHING, all: true };
 /** The most keys and tags an invalidation may carry to take the idle queue's fast path. */
 const ALONE_MAX_ITEMS = 8;
@@ -317,7 +318,7 @@ export class PublishQueue {
    * and the next batch is encoded while the previous one is in flight.
    */
   private moveToOutbox(): void {
-    if (this.pendingClear || this.pendingKeys.size > 0 || this.pendingDependencies.size > 0) this.outbox.push(this.cutBatch().message);
+    if (this.hasPending) this.outbox.push(this.cutBatch().message);
   }
 
   /** Takes the next batch out of what is pending (something is) and encodes it. */
