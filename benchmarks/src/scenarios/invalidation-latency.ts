@@ -36,10 +36,14 @@ interface OrderSamples {
  * pair in turn, then the next), so a slow moment of the machine lands on all libraries alike.
  */
 async function measureInterleaved(pairs: readonly Pair[], ids: readonly number[], warmUpFrom: number): Promise<OrderSamples[]> {
+  // Each call's promise is settled in the background, not awaited before the pause: a library whose promise
+  // settles only on Redis' reply (the floor's PUBLISH) would otherwise keep a rhythm of its own, with the
+  // harness idle while its message is in flight, unlike the libraries whose promise settles at once.
+  const calls = new SettledCalls();
   for (let i = 0; i < WARM_UP; i++) {
     // Warm both processes' code paths on users the receivers do not hold (ids above the probe).
     for (const pair of pairs) {
-      await pair.sender.invalidate(warmUpFrom + i);
+      calls.add(pair.sender.invalidate(warmUpFrom + i));
       await delay(PACE_MS);
     }
   }
@@ -48,10 +52,11 @@ async function measureInterleaved(pairs: readonly Pair[], ids: readonly number[]
     for (let step = 0; step < pairs.length; step++) {
       const index = (turn + step) % pairs.length;
       (sentAtNs[index] as Map<number, number>).set(id, nowNsNumber());
-      await (pairs[index] as Pair).sender.invalidate(id);
+      calls.add((pairs[index] as Pair).sender.invalidate(id));
       await delay(PACE_MS);
     }
   }
+  await calls.all();
   await delay(500);
   const samples: OrderSamples[] = [];
   for (const [index, pair] of pairs.entries()) {
@@ -64,6 +69,28 @@ async function measureInterleaved(pairs: readonly Pair[], ids: readonly number[]
     samples.push({ latencies, lost: ids.length - latencies.length });
   }
   return samples;
+}
+
+/** Invalidation calls left to settle in the background; {@link SettledCalls.all} rethrows the first failure. */
+class SettledCalls {
+  private readonly pending: Promise<void>[] = [];
+  private failure: { error: unknown } | undefined;
+
+  add(call: Promise<unknown>): void {
+    this.pending.push(
+      call.then(
+        () => undefined,
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      ),
+    );
+  }
+
+  async all(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure.error;
+  }
 }
 
 /** Opens a pair of every peer in `order`, measures `ids` through them, and closes them. */
