@@ -14,7 +14,7 @@ const PACE_MS = 1;
 const WARM_UP = 200;
 
 /** Latency percentiles of one library, in ns, and how many invalidations never arrived. */
-interface LatencyResult {
+export interface LatencyResult {
   readonly name: string;
   readonly p50: number;
   readonly p90: number;
@@ -93,31 +93,46 @@ class SettledCalls {
   }
 }
 
-/** Opens a pair of every peer in `order`, measures `ids` through them, and closes them. */
-async function measureOrder(url: string, keyCount: number, order: SubscriptionOrder, ids: readonly number[]): Promise<OrderSamples[]> {
+/** One library as the latency measurement opens it: its row name, and how to open a fresh pair of it. */
+export interface LatencyContender {
+  readonly name: string;
+  /** Opens a pair whose receiver holds users `0..keyCount-1`, subscribed in `order`. */
+  open(order: SubscriptionOrder, keyCount: number): Promise<Pair>;
+}
+
+/** The contenders of the benchmark's table: every remote peer, floor and cachet included. */
+function peerContenders(url: string): LatencyContender[] {
+  return allRemotePeers.map((peer) => ({ name: peer.name, open: (order, keyCount) => openPair(peer, url, keyCount, order) }));
+}
+
+/** Opens a pair of every contender in `order`, measures `ids` through them, and closes them. */
+async function measureOrder(contenders: readonly LatencyContender[], keyCount: number, order: SubscriptionOrder, ids: readonly number[]): Promise<OrderSamples[]> {
   const pairs: Pair[] = [];
   try {
-    for (const peer of allRemotePeers) pairs.push(await openPair(peer, url, keyCount, order));
+    for (const contender of contenders) pairs.push(await contender.open(order, keyCount));
     return await measureInterleaved(pairs, ids, keyCount + 1);
   } finally {
     for (const pair of pairs) await pair.close();
   }
 }
 
-/** Half the users in each subscription order, pooled per library. */
-async function measureBothOrders(url: string, count: number): Promise<LatencyResult[]> {
+/**
+ * Measures `count` paced invalidations per contender, half the users in each subscription order (fresh
+ * pairs), and pools them per contender, in the order given.
+ */
+export async function measureBothOrders(contenders: readonly LatencyContender[], count: number): Promise<LatencyResult[]> {
   const ids = Array.from({ length: count }, (_, id) => id);
   const half = count >> 1;
   const byOrder = {
-    'receiver-first': await measureOrder(url, count, 'receiver-first', ids.slice(0, half)),
-    'sender-first': await measureOrder(url, count, 'sender-first', ids.slice(half)),
+    'receiver-first': await measureOrder(contenders, count, 'receiver-first', ids.slice(0, half)),
+    'sender-first': await measureOrder(contenders, count, 'sender-first', ids.slice(half)),
   };
-  return allRemotePeers.map((peer, index) => {
+  return contenders.map((contender, index) => {
     const first = byOrder['receiver-first'][index] as OrderSamples;
     const second = byOrder['sender-first'][index] as OrderSamples;
     const latencies = [...first.latencies, ...second.latencies];
     return {
-      name: peer.name,
+      name: contender.name,
       p50: percentile(latencies, 50),
       p90: percentile(latencies, 90),
       p99: percentile(latencies, 99),
@@ -141,7 +156,7 @@ export const invalidationLatency: Scenario = {
     const unreachable = await probeRedis(options.redisUrl);
     if (unreachable) return [redisUnavailable(TITLE, options.redisUrl, unreachable)];
     const count = options.quick ? 100 : 1_000;
-    const results = await measureBothOrders(options.redisUrl, count);
+    const results = await measureBothOrders(peerContenders(options.redisUrl), count);
     const floor = results.find((result) => result.name === remoteFloor.name);
     const cachet = results.find((result) => result.name === remoteCachet.name);
     return [
