@@ -91,8 +91,7 @@ export class PublishQueue {
   private addPending(items: Set<string>, item: string): void {
     const before = items.size;
     items.add(item);
-    // A quoted item and its comma: its exact size in bytes when it holds no escapes and only ASCII.
-    if (items.size !== before) this.pendingChars += item.length + 3;
+    if (items.size !== before) this.pendingChars += pendingCharsOf(item);
   }
 
   /**
@@ -109,13 +108,7 @@ export class PublishQueue {
       this.settings.overheadBytes + this.pendingChars >= this.settings.maxPayloadBytes()
     ) {
       const { message, batch } = this.cutBatch();
-      let attempt: Promise<void>;
-      try {
-        attempt = this.hooks.send(message);
-      } catch (error) {
-        attempt = Promise.reject(error);
-      }
-      const settled: Promise<void> = attempt
+      const settled: Promise<void> = this.firstAttempt(message)
         .then(
           () => this.hooks.sent(message),
           () => {
@@ -209,17 +202,21 @@ export class PublishQueue {
     this.outbox.push(message);
     this.active = true;
     this.inFlight = message;
-    let attempt: Promise<void>;
-    try {
-      attempt = this.hooks.send(message);
-    } catch (error) {
-      attempt = Promise.reject(error);
-    }
+    const attempt = this.firstAttempt(message);
     // No send loop unless it is needed: on the usual outcome the queue is idle again at once. A failure
     // hands the attempt to the loop, which retries it.
     this.aloneAttempt = attempt;
     this.loop = attempt.then(this.aloneAccepted, this.aloneFailed);
     return true;
+  }
+
+  /** Hands a message to the transport outside the send loop; a transport that throws rejects instead. */
+  private firstAttempt(message: OutgoingMessage): Promise<void> {
+    try {
+      return this.hooks.send(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** The message sent alone (the one in flight) was accepted: the queue goes idle, or sends what was queued meanwhile. */
@@ -345,7 +342,7 @@ export class PublishQueue {
         }
         batch.push(item);
         items.delete(item);
-        this.pendingChars -= item.length + 3;
+        this.pendingChars -= pendingCharsOf(item);
         size += bytes;
       }
     }
@@ -355,6 +352,11 @@ export class PublishQueue {
   private encoded(batch: Invalidation): { message: OutgoingMessage; batch: Invalidation } {
     return { message: this.hooks.encode(batch), batch };
   }
+}
+
+/** A quoted item and its comma: its exact size in bytes when it holds no escapes and only ASCII, a lower bound otherwise. */
+function pendingCharsOf(item: string): number {
+  return item.length + 3;
 }
 
 /**

@@ -90,10 +90,6 @@ class Harness {
 }
 
 const keys = (...items: string[]): Invalidation => ({ keys: items, dependencies: [], all: false });
-function decodedKeys(message: OutgoingMessage): readonly string[] {
-  const decoded = decodeEnvelope(message.payload);
-  return decoded.ok ? decoded.envelope.keys : [];
-}
 const tags = (...items: string[]): Invalidation => ({ keys: [], dependencies: items, all: false });
 const CLEAR: Invalidation = { keys: [], dependencies: [], all: true };
 
@@ -208,7 +204,7 @@ describe('PublishQueue', () => {
     const refused = harness.sends[2] as SendCall;
     refused.settle.reject(new Error('bus refused a full batch'));
     await harness.acceptAll();
-    const delivered = harness.sends.filter((send) => send !== refused).flatMap(({ message }) => decodedKeys(message));
+    const delivered = harness.sentInvalidations.filter((_, index) => harness.sends[index] !== refused).flatMap((invalidation) => invalidation.keys);
     expect(delivered.filter((key) => key !== 'first').sort()).toEqual([...names].sort());
     expect(harness.failures).toEqual([]);
   });
