@@ -15,8 +15,8 @@ import { probeRedis } from './harness/redis-probe.js';
 import { median } from './harness/stats.js';
 import { renderTable } from './harness/table.js';
 import { remoteCachet, remoteFloor, type RemotePeer } from './remote/index.js';
-import { openPair } from './remote/pair-session.js';
-import { type LatencyContender, type LatencyResult, measureBothOrders } from './scenarios/invalidation-latency.js';
+import type { openPair } from './remote/pair-session.js';
+import { type LatencyContender, type LatencyResult, measureBothOrders, peerContender } from './scenarios/invalidation-latency.js';
 
 interface AbOptions {
   readonly baseline: string;
@@ -74,8 +74,8 @@ async function main(): Promise<void> {
   const unreachable = await probeRedis(options.redisUrl);
   if (unreachable) throw new Error(`Redis is not reachable at ${options.redisUrl} (${unreachable}); start one or set REDIS_URL.`);
   const contenders: LatencyContender[] = [
-    { name: remoteFloor.name, open: (order, keyCount) => openPair(remoteFloor, options.redisUrl, keyCount, order) },
-    { name: 'cachet (this build)', open: (order, keyCount) => openPair(remoteCachet, options.redisUrl, keyCount, order) },
+    peerContender(remoteFloor, options.redisUrl),
+    peerContender(remoteCachet, options.redisUrl, 'cachet (this build)'),
     await baselineCachet(options.baseline, options.redisUrl),
   ];
   const rows: string[][] = [];

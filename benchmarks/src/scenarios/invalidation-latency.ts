@@ -4,7 +4,7 @@ import type { BenchOptions } from '../harness/options.js';
 import { probeRedis } from '../harness/redis-probe.js';
 import { percentile } from '../harness/stats.js';
 import type { Table } from '../harness/table.js';
-import { allRemotePeers, remoteCachet, remoteFloor } from '../remote/index.js';
+import { allRemotePeers, remoteCachet, remoteFloor, type RemotePeer } from '../remote/index.js';
 import { openPair, type Pair, type SubscriptionOrder } from '../remote/pair-session.js';
 import { redisUnavailable } from './redis-unavailable.js';
 import type { Scenario } from './scenario.js';
@@ -100,9 +100,9 @@ export interface LatencyContender {
   open(order: SubscriptionOrder, keyCount: number): Promise<Pair>;
 }
 
-/** The contenders of the benchmark's table: every remote peer, floor and cachet included. */
-function peerContenders(url: string): LatencyContender[] {
-  return allRemotePeers.map((peer) => ({ name: peer.name, open: (order, keyCount) => openPair(peer, url, keyCount, order) }));
+/** A remote peer as a contender, under its own name unless given another. */
+export function peerContender(peer: RemotePeer, url: string, name = peer.name): LatencyContender {
+  return { name, open: (order, keyCount) => openPair(peer, url, keyCount, order) };
 }
 
 /** Opens a pair of every contender in `order`, measures `ids` through them, and closes them. */
@@ -156,7 +156,7 @@ export const invalidationLatency: Scenario = {
     const unreachable = await probeRedis(options.redisUrl);
     if (unreachable) return [redisUnavailable(TITLE, options.redisUrl, unreachable)];
     const count = options.quick ? 100 : 1_000;
-    const results = await measureBothOrders(peerContenders(options.redisUrl), count);
+    const results = await measureBothOrders(allRemotePeers.map((peer) => peerContender(peer, options.redisUrl)), count);
     const floor = results.find((result) => result.name === remoteFloor.name);
     const cachet = results.find((result) => result.name === remoteCachet.name);
     return [
