@@ -1,6 +1,6 @@
 /**
- * Notices publishes that Redis does not answer. Counts publishes sent and answered; while some are
- * unanswered, one timer checks every `timeoutMs` whether a publish sent before its previous check is still
+ * Notices publishes that Redis does not confirm (by echo or answer). Counts publishes sent and answered;
+ * while some are unanswered, one timer checks every `timeoutMs` whether a publish sent before its previous check is still
  * waiting, so a stall is reported between one and two timeouts after the publish.
  *
  * This replaces ioredis' `commandTimeout`, which starts and clears a timer for every command: on the path

@@ -14,25 +14,45 @@ export interface RedisClients {
 }
 
 /**
- * Creates the clients of one connection, not yet connected. Clients cachet creates fail fast rather than
- * queue commands while disconnected (the engine owns retries), and the subscriber does not re-subscribe
- * on its own: the transport re-subscribes and reports `up` once Redis acknowledged it.
+ * Creates the clients of one connection, not yet connected (see {@link FAIL_FAST} and
+ * {@link SUBSCRIBER_OPTIONS}).
  */
 export function createRedisClients(options: ResolvedRedisSynchronizationOptions): RedisClients {
-  const failFast: Partial<RedisOptions> = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 };
-  const subscriberOptions: Partial<RedisOptions> = { ...failFast, autoResubscribe: false };
   const { connection } = options;
   if (isRedisClient(connection)) {
     const subscriber = connection.isCluster
       ? (connection as Cluster).duplicate(undefined, { lazyConnect: true })
-      : (connection as Redis).duplicate(subscriberOptions);
+      : (connection as Redis).duplicate(SUBSCRIBER_OPTIONS);
     return withErrorHandlers({ publisher: connection, subscriber, owned: [subscriber], publishTimeoutMs: undefined });
   }
-  const create = (extra: Partial<RedisOptions>): Redis =>
-    typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
-  const publisher = create(failFast);
-  const subscriber = create(subscriberOptions);
+  const publisher = createClient(connection, FAIL_FAST);
+  const subscriber = createClient(connection, SUBSCRIBER_OPTIONS);
   return withErrorHandlers({ publisher, subscriber, owned: [publisher, subscriber], publishTimeoutMs: options.publishTimeoutMs });
+}
+
+/** The publisher when cachet created it (a standalone client, which cachet may write to directly); `undefined` for the user's client. */
+export function ownedPublisher(clients: RedisClients): Redis | undefined {
+  return clients.publishTimeoutMs === undefined ? undefined : (clients.publisher as Redis);
+}
+
+/**
+ * The same clients with a new publisher, not yet connected, in place of the one cachet created, which is
+ * dropped (its answers may be out of step with its commands).
+ */
+export function withNewPublisher(clients: RedisClients, options: ResolvedRedisSynchronizationOptions): RedisClients {
+  clients.publisher.disconnect();
+  const publisher = createClient(options.connection as string | RedisOptions, FAIL_FAST);
+  publisher.on('error', ignore);
+  return { ...clients, publisher, owned: [publisher, clients.subscriber] };
+}
+
+/** Clients cachet creates fail fast rather than queue commands while disconnected: the engine owns retries. */
+const FAIL_FAST: Partial<RedisOptions> = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 };
+/** The subscriber does not re-subscribe on its own: the transport does, and reports `up` once Redis acknowledged it. */
+const SUBSCRIBER_OPTIONS: Partial<RedisOptions> = { ...FAIL_FAST, autoResubscribe: false };
+
+function createClient(connection: string | RedisOptions, extra: Partial<RedisOptions>): Redis {
+  return typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
 }
 
 /** Connection errors on clients cachet owns are reported through `down` and rejections, never unhandled. */

@@ -28,10 +28,11 @@ export interface RedisSynchronizationOptions {
    */
   connectTimeoutMs?: number;
   /**
-   * How long a publish on a connection cachet created waits for Redis to answer. A publish still unanswered
-   * after one to two times this fails, the link is reported down (Redis has stalled: invalidations may be
-   * missed), and the publisher's connection is replaced; once it is back, the link is up again and the
-   * engine retries. A client you pass in keeps its own settings (such as its `commandTimeout`).
+   * How long a publish on a connection cachet created waits for Redis to confirm it: its echo on the
+   * subscriber (or Redis' answer, on a server that cannot skip answers). A publish still unconfirmed after
+   * one to two times this fails, the link is reported down (Redis has stalled: invalidations may be
+   * missed), and the connections are replaced; once they are back, the link is up again and the engine
+   * retries. A client you pass in keeps its own settings (such as its `commandTimeout`).
    * @default 5_000
    */
   publishTimeoutMs?: number;

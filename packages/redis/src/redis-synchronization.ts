@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type { SynchronizationTransport, TransportConnection, TransportListener } from '@cachet/core';
 import { SynchronizationError } from '@cachet/core';
 import { messageOf } from './errors';
-import { closeClient, createRedisClients, whenReady } from './redis-clients';
+import { EchoConfirmedPublisher, honoursReplySkip } from './echo-confirmed-publisher';
+import { closeClient, createRedisClients, ownedPublisher, whenReady, withNewPublisher } from './redis-clients';
 import {
   isRedisClient,
   resolveRedisSynchronizationOptions,
@@ -39,15 +40,25 @@ export class RedisSynchronization implements SynchronizationTransport {
   }
 
   /**
-   * Connects a publisher and a subscriber, and resolves once Redis has acknowledged the subscription.
+   * Connects a publisher and a subscriber, and resolves once Redis has acknowledged the subscription. On a
+   * publisher cachet created, it also finds out whether Redis honours `CLIENT REPLY SKIP`; if so, publishes
+   * are confirmed by their echo instead of an answer (see {@link EchoConfirmedPublisher}).
    * @throws {@link SynchronizationError} (`E_SYNC_CONNECT`) when Redis cannot be reached in time.
    */
   async connect(listener: TransportListener): Promise<TransportConnection> {
     const { channel, connectTimeoutMs } = this.#options;
-    const clients = createRedisClients(this.#options);
+    let clients = createRedisClients(this.#options);
+    let echoes: EchoConfirmedPublisher | undefined;
     try {
       await Promise.all([whenReady(clients.publisher, connectTimeoutMs), whenReady(clients.subscriber, connectTimeoutMs)]);
-      await clients.subscriber.subscribe(channel);
+      const publisher = ownedPublisher(clients);
+      const [, skipsReplies] = await Promise.all([clients.subscriber.subscribe(channel), publisher !== undefined && honoursReplySkip(publisher)]);
+      if (skipsReplies) {
+        echoes = new EchoConfirmedPublisher(publisher as Redis, channel);
+      } else if (publisher !== undefined) {
+        clients = withNewPublisher(clients, this.#options);
+        await whenReady(clients.publisher, connectTimeoutMs);
+      }
     } catch (error) {
       await Promise.all(clients.owned.map(closeClient));
       throw new SynchronizationError(
@@ -58,7 +69,7 @@ export class RedisSynchronization implements SynchronizationTransport {
         { cause: error },
       );
     }
-    return new RedisTransportConnection(clients, channel, listener);
+    return new RedisTransportConnection(clients, channel, listener, echoes);
   }
 
   #describeConnection(): string {

@@ -43,6 +43,8 @@ export class Synchronizer {
   /** The oldest message the bus accepted whose echo has not come back, with when it was accepted. */
   private awaitingEcho: { sequence: number; since: number } | undefined;
   private lastAccepted: { sequence: number; since: number } | undefined;
+  /** The highest sequence whose echo came back; a transport may confirm a publish only after its echo (Redis does). */
+  private highestEcho = 0;
   private downSince = 0;
   private downCause: GapReason = 'disconnect';
   /** How every message this instance publishes begins, to know its echoes at a glance. */
@@ -139,7 +141,7 @@ export class Synchronizer {
     this.stats.published++;
     const now = performance.now();
     this.lastAccepted = { sequence: message.sequence, since: now };
-    this.awaitingEcho ??= this.lastAccepted;
+    if (message.sequence > this.highestEcho) this.awaitingEcho ??= this.lastAccepted;
   };
 
   private readonly publishFailed = (error: unknown, attempts: number): void => {
@@ -175,6 +177,7 @@ export class Synchronizer {
 
   private echoed(sequence: number): void {
     this.stats.echoes++;
+    if (sequence > this.highestEcho) this.highestEcho = sequence;
     const awaiting = this.awaitingEcho;
     if (awaiting !== undefined && sequence >= awaiting.sequence) {
       const latest = this.lastAccepted;

@@ -67,4 +67,20 @@ describe('Synchronizer: liveness by heartbeat', () => {
     const down = await nextEvent(a.service, 'sync-down');
     expect(down.reason.message).toMatch(/no echo of message 1 /);
   });
+
+  it('keeps the link up when the transport confirms each publish only after delivering its echo, as Redis does', async () => {
+    const confirming = new ControllableTransport(new InProcessBus());
+    confirming.publishes = 'confirm-after-echo';
+    // A timeout shorter than two intervals: an echo overlooked because it came before the confirmation
+    // would be taken for missing at the second tick.
+    const a = await instances.create({ transport: confirming, heartbeatIntervalMs: 20, heartbeatTimeoutMs: 30 });
+    const downs: unknown[] = [];
+    a.service.on('sync-down', (event) => downs.push(event));
+
+    await a.service.invalidateTags('t');
+    await confirming.whenConfirmed(6); // the invalidation and five heartbeats: about 200 ms, several timeouts
+
+    expect(downs).toEqual([]);
+    expect(a.service.stats().sync).toMatchObject({ state: 'up', gaps: 0 });
+  });
 });

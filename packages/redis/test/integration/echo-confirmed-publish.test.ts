@@ -1,0 +1,128 @@
+import type { TransportConnection } from '@cachet/core';
+import { RedisSynchronization } from '@cachet/redis';
+import { Redis } from 'ioredis';
+import { PrivateRedisServer } from '../support/private-redis-server';
+import { RecordingListener } from '../support/recording-listener';
+import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
+import { UnhandledErrors } from '../support/unhandled-errors';
+import { waitFor } from '../support/wait-for';
+
+const unhandled = new UnhandledErrors();
+const open: TransportConnection[] = [];
+
+async function connect(transport: RedisSynchronization, listener = new RecordingListener()) {
+  const connection = await transport.connect(listener);
+  open.push(connection);
+  return { connection, listener };
+}
+
+interface MonitoredCommand {
+  /** The connection that sent it, as `host:port`. */
+  readonly source: string;
+  readonly args: readonly string[];
+}
+
+/** The commands Redis runs, as MONITOR reports them (the command's name in lower case), and a way to await one. */
+async function monitor(url: string) {
+  const client = new Redis(url);
+  const monitoring = await client.monitor();
+  const commands: MonitoredCommand[] = [];
+  monitoring.on('monitor', (_time: string, args: string[], source: string) => commands.push({ source, args: [String(args[0]).toLowerCase(), ...args.slice(1)] }));
+  return {
+    commands,
+    until: (description: string, predicate: (args: readonly string[]) => boolean) =>
+      waitFor(description, () => commands.some(({ args }) => predicate(args)), (wake) => {
+        monitoring.on('monitor', wake);
+        return () => monitoring.off('monitor', wake);
+      }),
+    stop: () => {
+      monitoring.disconnect();
+      client.disconnect();
+    },
+  };
+}
+
+beforeAll(() => assertRedisReachable());
+beforeEach(() => unhandled.start());
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((connection) => connection.close()));
+  expect(unhandled.stop()).toEqual([]);
+});
+
+describe('RedisSynchronization publishing without answers, confirmed by echo', () => {
+  it('has Redis skip the answer to every PUBLISH, and resolves a publish once its own subscriber has it', async () => {
+    const channel = uniqueChannel('echo-confirmed');
+    const watch = await monitor(REDIS_URL);
+    try {
+      const { connection, listener } = await connect(new RedisSynchronization({ connection: REDIS_URL, channel }));
+      for (let i = 0; i < 5; i++) {
+        await connection.publish(`m${i}`);
+        // Confirmed by the echo, so the echo is there when the publish resolves.
+        expect(listener.messages).toEqual(Array.from({ length: i + 1 }, (_, j) => `m${j}`));
+      }
+      await watch.until('the last PUBLISH', (args) => args[0] === 'publish' && args[2] === 'm4');
+
+      const publishes = watch.commands.filter(({ args }) => args[0] === 'publish' && args[1] === channel);
+      expect(publishes).toHaveLength(5);
+      for (const publish of publishes) {
+        const previous = watch.commands.slice(0, watch.commands.indexOf(publish)).filter(({ source }) => source === publish.source).pop();
+        expect(previous?.args.map((arg) => arg.toLowerCase())).toEqual(['client', 'reply', 'skip']);
+      }
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('confirms concurrent publishes in order, each by its own echo', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('echo-order') });
+    const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
+    const sent = Array.from({ length: 300 }, (_, i) => `m${i}`);
+    const confirmedAt: number[] = [];
+
+    await Promise.all(sent.map((payload, i) => sender.connection.publish(payload).then(() => confirmedAt.push(i))));
+
+    expect(confirmedAt).toEqual(sent.map((_, i) => i));
+    expect(sender.listener.messages).toEqual(sent);
+    await receiver.listener.waitUntil('300 messages', () => receiver.listener.messages.length === sent.length);
+    expect(receiver.listener.messages).toEqual(sent);
+  });
+
+  it('confirms each publish by its own echo while other connections publish on the channel', async () => {
+    const transport = new RedisSynchronization({ connection: REDIS_URL, channel: uniqueChannel('echo-interleaved') });
+    const peers = await Promise.all([connect(transport), connect(transport)]);
+    const echoedWhenConfirmed: boolean[] = [];
+
+    await Promise.all(
+      peers.flatMap(({ connection, listener }, peer) =>
+        Array.from({ length: 100 }, (_, i) => {
+          const payload = `peer${peer}:m${i}`;
+          return connection.publish(payload).then(() => echoedWhenConfirmed.push(listener.messages.includes(payload)));
+        }),
+      ),
+    );
+
+    expect(echoedWhenConfirmed).toEqual(Array.from({ length: 200 }, () => true));
+  });
+});
+
+describe('RedisSynchronization on a server that refuses CLIENT REPLY', () => {
+  let server: PrivateRedisServer;
+  // An ACL that allows everything but CLIENT, as some managed services and proxies do.
+  beforeAll(async () => {
+    server = await PrivateRedisServer.start(() => ['--user', 'default', 'on', 'nopass', '~*', '&*', '+@all', '-client']);
+  });
+  afterAll(() => server.stop());
+
+  it('falls back to answered publishes, with ioredis matching every answer to its command', async () => {
+    const transport = new RedisSynchronization({ connection: server.url, channel: 'no-client-reply' });
+    const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
+    const sent = Array.from({ length: 50 }, (_, i) => `m${i}`);
+
+    await Promise.all(sent.map((payload) => sender.connection.publish(payload)));
+
+    await receiver.listener.waitUntil('50 messages', () => receiver.listener.messages.length === sent.length);
+    expect(receiver.listener.messages).toEqual(sent);
+    await sender.listener.waitUntil('its own 50 messages', () => sender.listener.messages.length === sent.length);
+    expect(sender.listener.downs).toEqual([]);
+  });
+});
