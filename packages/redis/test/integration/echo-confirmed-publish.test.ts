@@ -1,20 +1,11 @@
-import type { TransportConnection } from '@cachet/core';
 import { RedisSynchronization } from '@cachet/redis';
 import { Redis } from 'ioredis';
 import { PrivateRedisServer } from '../support/private-redis-server';
-import { RecordingListener } from '../support/recording-listener';
 import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
-import { UnhandledErrors } from '../support/unhandled-errors';
+import { useOpenConnections } from '../support/open-connections';
 import { waitFor } from '../support/wait-for';
 
-const unhandled = new UnhandledErrors();
-const open: TransportConnection[] = [];
-
-async function connect(transport: RedisSynchronization, listener = new RecordingListener()) {
-  const connection = await transport.connect(listener);
-  open.push(connection);
-  return { connection, listener };
-}
+const connect = useOpenConnections();
 
 interface MonitoredCommand {
   /** The connection that sent it, as `host:port`. */
@@ -43,11 +34,6 @@ async function monitor(url: string) {
 }
 
 beforeAll(() => assertRedisReachable());
-beforeEach(() => unhandled.start());
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connection) => connection.close()));
-  expect(unhandled.stop()).toEqual([]);
-});
 
 describe('RedisSynchronization publishing without answers, confirmed by echo', () => {
   it('has Redis skip the answer to every PUBLISH, and resolves a publish once its own subscriber has it', async () => {

@@ -1,25 +1,12 @@
-import type { TransportConnection } from '@cachet/core';
 import { RedisSynchronization } from '@cachet/redis';
 import { Redis } from 'ioredis';
 import { RecordingListener } from '../support/recording-listener';
 import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
-import { UnhandledErrors } from '../support/unhandled-errors';
+import { useOpenConnections } from '../support/open-connections';
 
-const unhandled = new UnhandledErrors();
-const open: TransportConnection[] = [];
-
-async function connect(transport: RedisSynchronization, listener = new RecordingListener()) {
-  const connection = await transport.connect(listener);
-  open.push(connection);
-  return { connection, listener };
-}
+const connect = useOpenConnections();
 
 beforeAll(() => assertRedisReachable());
-beforeEach(() => unhandled.start());
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((connection) => connection.close()));
-  expect(unhandled.stop()).toEqual([]);
-});
 
 describe('RedisSynchronization on a real Redis', () => {
   it('delivers a publish to every connection on the channel, the publisher included', async () => {
