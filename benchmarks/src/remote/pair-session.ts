@@ -15,12 +15,15 @@ export interface Pair extends Closable {
  */
 export type SubscriptionOrder = 'receiver-first' | 'sender-first';
 
+/** Numbers the channels of this process's pairs: two pairs of one peer (the floor and its noise gauge) never share one. */
+let pairsOpened = 0;
+
 /**
  * Opens a fresh pair of `peer` on a channel of its own; the receiver holds users `0..keyCount-1`
  * (plus the probe user `keyCount`). Closing the pair closes both sides.
  */
 export async function openPair(peer: RemotePeer, url: string, keyCount: number, order: SubscriptionOrder = 'receiver-first'): Promise<Pair> {
-  const channel = `cachet-bench-${process.pid}-${Date.now()}-${peer.name.replace(/[^a-z]+/gi, '-')}`;
+  const channel = `cachet-bench-${process.pid}-${++pairsOpened}-${peer.name.replace(/[^a-z]+/gi, '-')}`;
   let sender: InvalidationSender | undefined;
   let receiver: ReceiverProcess | undefined;
   try {

@@ -54,7 +54,8 @@ export interface TransportConnection {
   readonly ordered: boolean;
   /**
    * Publishes one payload to every connection of the bus, this one included. Resolves when the bus has
-   * accepted it; rejects when it could not (the engine retries with backoff).
+   * accepted it, which a transport may learn from the payload's own copy coming back (it then reaches
+   * `listener.message` first); rejects when it could not (the engine retries with backoff).
    */
   publish(payload: string): Promise<void>;
   /** Closes the connection and releases what the transport created for it. Idempotent. */

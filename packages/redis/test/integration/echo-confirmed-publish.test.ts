@@ -91,6 +91,36 @@ describe('RedisSynchronization publishing without answers, confirmed by echo', (
   });
 });
 
+describe('RedisSynchronization when the subscription that confirms publishes drops', () => {
+  let server: PrivateRedisServer;
+  beforeAll(async () => {
+    server = await PrivateRedisServer.start();
+  });
+  afterAll(() => server.stop());
+
+  it('fails a publish still waiting for its echo at once, and publishes again once the link is back', async () => {
+    const transport = new RedisSynchronization({ connection: { port: server.port, retryStrategy: () => 50 }, channel: 'echo-lost' });
+    const { connection, listener } = await connect(transport);
+    const admin = new Redis(server.url);
+    try {
+      // Writes wait while clients are paused: the PUBLISH is held in Redis, its echo cannot come yet.
+      await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+      const waiting = connection.publish('held');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+
+      await expect(waiting).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH', message: expect.stringContaining('subscription was lost') });
+      expect(listener.downs[0]).toMatchObject({ code: 'E_REDIS_SUBSCRIPTION_LOST' });
+
+      await admin.call('CLIENT', 'UNPAUSE');
+      await listener.waitUntil('up', () => listener.ups === 1);
+      await connection.publish('after');
+      expect(listener.messages).toContain('after');
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
+
 describe('RedisSynchronization on a server that refuses CLIENT REPLY', () => {
   let server: PrivateRedisServer;
   // An ACL that allows everything but CLIENT, as some managed services and proxies do.
