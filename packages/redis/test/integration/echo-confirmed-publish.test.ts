@@ -121,6 +121,35 @@ describe('RedisSynchronization when the subscription that confirms publishes dro
   });
 });
 
+describe('RedisSynchronization when the server stops honouring CLIENT REPLY SKIP', () => {
+  let server: PrivateRedisServer;
+  beforeAll(async () => {
+    server = await PrivateRedisServer.start();
+  });
+  afterAll(() => server.stop());
+
+  it('keeps publishing, confirmed by echo, when its answers come back after all (as after a failover to such a server)', async () => {
+    const transport = new RedisSynchronization({ connection: server.url, channel: 'skip-revoked' });
+    const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
+    await sender.connection.publish('before');
+    const admin = new Redis(server.url);
+    try {
+      // From now on CLIENT REPLY SKIP is refused: each publish gets an error and an answer nobody waits for.
+      await admin.call('ACL', 'SETUSER', 'default', '-client');
+      const sent = Array.from({ length: 20 }, (_, i) => `m${i}`);
+
+      await Promise.all(sent.map((payload) => sender.connection.publish(payload)));
+
+      await receiver.listener.waitUntil('20 more messages', () => receiver.listener.messages.length === sent.length + 1);
+      expect(receiver.listener.messages).toEqual(['before', ...sent]);
+      expect(sender.listener.downs).toEqual([]);
+    } finally {
+      await admin.call('ACL', 'SETUSER', 'default', '+client');
+      admin.disconnect();
+    }
+  });
+});
+
 describe('RedisSynchronization on a server that refuses CLIENT REPLY', () => {
   let server: PrivateRedisServer;
   // An ACL that allows everything but CLIENT, as some managed services and proxies do.
