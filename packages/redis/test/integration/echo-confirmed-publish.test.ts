@@ -1,6 +1,7 @@
 import { RedisSynchronization } from '@cachet/redis';
 import { Redis } from 'ioredis';
-import { PrivateRedisServer } from '../support/private-redis-server';
+import { fastReconnect } from '../support/crashing-redis';
+import { usePrivateRedis } from '../support/private-redis-server';
 import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
 import { useOpenConnections } from '../support/open-connections';
 import { waitFor } from '../support/wait-for';
@@ -92,16 +93,12 @@ describe('RedisSynchronization publishing without answers, confirmed by echo', (
 });
 
 describe('RedisSynchronization when the subscription that confirms publishes drops', () => {
-  let server: PrivateRedisServer;
-  beforeAll(async () => {
-    server = await PrivateRedisServer.start();
-  });
-  afterAll(() => server.stop());
+  const redis = usePrivateRedis();
 
   it('fails a publish still waiting for its echo at once, and publishes again once the link is back', async () => {
-    const transport = new RedisSynchronization({ connection: { port: server.port, retryStrategy: () => 50 }, channel: 'echo-lost' });
+    const transport = new RedisSynchronization({ connection: { port: redis.server.port, ...fastReconnect }, channel: 'echo-lost' });
     const { connection, listener } = await connect(transport);
-    const admin = new Redis(server.url);
+    const admin = new Redis(redis.server.url);
     try {
       // Writes wait while clients are paused: the PUBLISH is held in Redis, its echo cannot come yet.
       await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
@@ -122,17 +119,13 @@ describe('RedisSynchronization when the subscription that confirms publishes dro
 });
 
 describe('RedisSynchronization when the server stops honouring CLIENT REPLY SKIP', () => {
-  let server: PrivateRedisServer;
-  beforeAll(async () => {
-    server = await PrivateRedisServer.start();
-  });
-  afterAll(() => server.stop());
+  const redis = usePrivateRedis();
 
   it('keeps publishing, confirmed by echo, when its answers come back after all (as after a failover to such a server)', async () => {
-    const transport = new RedisSynchronization({ connection: server.url, channel: 'skip-revoked' });
+    const transport = new RedisSynchronization({ connection: redis.server.url, channel: 'skip-revoked' });
     const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
     await sender.connection.publish('before');
-    const admin = new Redis(server.url);
+    const admin = new Redis(redis.server.url);
     try {
       // From now on CLIENT REPLY SKIP is refused: each publish gets an error and an answer nobody waits for.
       await admin.call('ACL', 'SETUSER', 'default', '-client');
@@ -151,15 +144,11 @@ describe('RedisSynchronization when the server stops honouring CLIENT REPLY SKIP
 });
 
 describe('RedisSynchronization on a server that refuses CLIENT REPLY', () => {
-  let server: PrivateRedisServer;
   // An ACL that allows everything but CLIENT, as some managed services and proxies do.
-  beforeAll(async () => {
-    server = await PrivateRedisServer.start(() => ['--user', 'default', 'on', 'nopass', '~*', '&*', '+@all', '-client']);
-  });
-  afterAll(() => server.stop());
+  const redis = usePrivateRedis(() => ['--user', 'default', 'on', 'nopass', '~*', '&*', '+@all', '-client']);
 
   it('falls back to answered publishes, with ioredis matching every answer to its command', async () => {
-    const transport = new RedisSynchronization({ connection: server.url, channel: 'no-client-reply' });
+    const transport = new RedisSynchronization({ connection: redis.server.url, channel: 'no-client-reply' });
     const [sender, receiver] = await Promise.all([connect(transport), connect(transport)]);
     const sent = Array.from({ length: 50 }, (_, i) => `m${i}`);
 

@@ -1,4 +1,4 @@
-import { PrivateRedisServer } from './private-redis-server';
+import { type PrivateRedisServer, usePrivateRedis } from './private-redis-server';
 import { UnhandledErrors } from './unhandled-errors';
 
 /** Reconnect quickly so the tests do not wait on ioredis' default back-off. */
@@ -10,12 +10,8 @@ export const fastReconnect = { retryStrategy: (): number => 50 };
  * @returns a holder whose `server` is the running private server.
  */
 export function useCrashingRedis(cleanUp: () => Promise<void>): { readonly server: PrivateRedisServer } {
-  const holder = { server: undefined as unknown as PrivateRedisServer };
+  const holder = usePrivateRedis();
   const unhandled = new UnhandledErrors();
-  beforeAll(async () => {
-    holder.server = await PrivateRedisServer.start();
-  });
-  afterAll(() => holder.server?.stop());
   beforeEach(async () => {
     await holder.server.restart();
     unhandled.start();

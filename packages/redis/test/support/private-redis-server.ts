@@ -94,6 +94,21 @@ export class PrivateRedisServer {
   }
 }
 
+/**
+ * Gives a file's (or a `describe` block's) tests a private redis-server, started before them and killed
+ * after them.
+ * @param extraArguments more `redis-server` arguments, given the port.
+ * @returns a holder whose `server` is the running server, once the tests run.
+ */
+export function usePrivateRedis(extraArguments?: (port: number) => readonly string[]): { readonly server: PrivateRedisServer } {
+  const holder = { server: undefined as unknown as PrivateRedisServer };
+  beforeAll(async () => {
+    holder.server = await PrivateRedisServer.start(extraArguments);
+  });
+  afterAll(() => holder.server?.stop());
+  return holder;
+}
+
 function assertRedisServerInstalled(): void {
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
