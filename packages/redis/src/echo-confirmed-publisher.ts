@@ -58,7 +58,9 @@ export class EchoConfirmedPublisher {
    * Fails every publish not yet echoed, when the echo can no longer be expected (a connection dropped).
    * Redis may have run some of them: the engine sends them again, and a repeated invalidation is harmless.
    */
-  failAll(error: Error): void {
+  failAll(problem: string): void {
+    if (this.#pending.length === 0) return;
+    const error = new Error(problem);
     for (const publish of this.#pending.splice(0)) publish.reject(error);
   }
 }

@@ -60,8 +60,8 @@ export class RedisTransportConnection implements TransportConnection {
     });
     for (const event of ['close', 'reconnecting', 'end']) subscriber.on(event, this.#onLinkLost);
     subscriber.on('ready', this.#onReady);
-    // Redis cannot have run what was written on a connection that broke: its echo may never come.
-    if (echoes !== undefined) publisher.on('close', () => echoes.failAll(new Error('the publisher connection closed before Redis echoed the PUBLISH')));
+    // What was written on a connection that broke may or may not have run: its echo may never come.
+    if (echoes !== undefined) publisher.on('close', () => echoes.failAll('the publisher connection closed before Redis echoed the PUBLISH'));
     if (subscriber.status !== 'ready') this.#onLinkLost();
   }
 
@@ -79,7 +79,7 @@ export class RedisTransportConnection implements TransportConnection {
 
   close(): Promise<void> {
     this.#watchdog?.stop();
-    this.#echoes?.failAll(new Error('the connection was closed before Redis echoed the PUBLISH'));
+    this.#echoes?.failAll('the connection was closed before Redis echoed the PUBLISH');
     this.#clients.publisher.off('ready', this.#reportUp);
     this.#closing ??= Promise.all(this.#clients.owned.map(closeClient)).then(() => undefined);
     return this.#closing;
@@ -87,14 +87,15 @@ export class RedisTransportConnection implements TransportConnection {
 
   readonly #onLinkLost = (): void => {
     this.#subscribed = false;
-    this.#echoes?.failAll(new Error('the subscription was lost before Redis echoed the PUBLISH'));
-    this.#reportDown(new RedisSubscriptionLostError(this.#channel, this.#lastError));
+    this.#echoes?.failAll('the subscription was lost before Redis echoed the PUBLISH');
+    if (this.#markDown()) this.#listener.down(new RedisSubscriptionLostError(this.#channel, this.#lastError));
   };
 
-  #reportDown(reason: Error): void {
-    if (this.#closing || !this.#up) return;
+  /** Marks the link down; `true` when it was up until now (the caller then tells the listener why). */
+  #markDown(): boolean {
+    if (this.#closing || !this.#up) return false;
     this.#up = false;
-    this.#listener.down(reason);
+    return true;
   }
 
   /** The subscriber reconnected: subscribe again (ioredis is told not to), then report `up`. */
@@ -146,7 +147,7 @@ export class RedisTransportConnection implements TransportConnection {
       if (this.#stall === stall) this.#stall = undefined;
       this.#reportUp();
     });
-    this.#reportDown(stall);
+    if (this.#markDown()) this.#listener.down(stall);
     (publisher as Partial<Redis>).stream?.destroy();
     if (this.#echoes !== undefined) (subscriber as Partial<Redis>).stream?.destroy();
   };
