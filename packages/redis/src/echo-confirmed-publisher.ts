@@ -40,8 +40,9 @@ export class EchoConfirmedPublisher {
   /** Writes a PUBLISH of `payload` (the client is ready); resolves once {@link confirm} sees its echo. */
   publish(payload: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ payload, resolve, reject });
+      // Written first: a write that throws rejects this promise and leaves nothing waiting for an echo.
       this.#client.stream.write(`${this.#commandStart}$${Buffer.byteLength(payload)}\r\n${payload}\r\n`);
+      this.#pending.push({ payload, resolve, reject });
     });
   }
 
