@@ -32,7 +32,8 @@ export function createRedisClients(options: ResolvedRedisSynchronizationOptions)
 
 /** The publisher when cachet created it (a standalone client, which cachet may write to directly); `undefined` for the user's client. */
 export function ownedPublisher(clients: RedisClients): Redis | undefined {
-  return clients.publishTimeoutMs === undefined ? undefined : (clients.publisher as Redis);
+  // cachet creates its clients with `new Redis`, never as a cluster.
+  return clients.owned.includes(clients.publisher) ? (clients.publisher as Redis) : undefined;
 }
 
 /**
