@@ -43,7 +43,7 @@ export function InvalidateCache(...targets: InvalidationTarget[]): MethodDecorat
       resolved ??= resolveTargets(targets, decoration, this);
       const service = CachingService.serviceFor(this);
       // What to invalidate is computed before the mutator runs: a bad argument fails before any change is made.
-      const calls: CapturedCall[] = resolved.calls.map((target) => ({ method: target.method, thisArg: target.thisFor(this, args), args: target.argsFor(args) }));
+      const calls: CapturedCall[] = resolved.calls.map((target) => ({ method: target.method.handle, thisArg: target.thisFor(this, args), args: target.argsFor(args) }));
       const keys = service.keysOf(calls);
       const tags = resolved.tags.flatMap((tagsOf) => [...tagsOf(args)]);
       const result = mutator.apply(this, args as never[]);
