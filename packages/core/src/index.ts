@@ -7,7 +7,7 @@ export type { MethodDecorator } from './decorators/method-decoration';
 export { NotCacheKey } from './decorators/not-cache-key';
 
 export { CachingContext } from './service/caching-context';
-export { CachingService, type GetOrSetOptions } from './service/caching-service';
+export { CachingService, DEFAULT_SERVICE_WARNING, type GetOrSetOptions } from './service/caching-service';
 export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } from './service/caching-service-options';
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
 export type { CachingEventListener, CachingEvents, GapReason } from './service/events';

@@ -10,6 +10,9 @@ import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
 import type { CachingStats } from './stats';
 
+/** The `code` of the process warning given when a default service is created implicitly. */
+export const DEFAULT_SERVICE_WARNING = 'CACHET_DEFAULT_SERVICE';
+
 /** No keys, or no tags: one shared empty list instead of one per invalidation. */
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -83,9 +86,14 @@ export class CachingService {
     return new CachingService(options);
   }
 
-  /** The service that decorated methods use unless their object is {@link CachingService.bind | bound} to another; created with every default if never set. */
+  /**
+   * The service that decorated methods use unless their object is {@link CachingService.bind | bound} to
+   * another. If none was set, the first use creates one with every default: local only, with no
+   * synchronization. It says so once, with a process warning whose `code` is `CACHET_DEFAULT_SERVICE`;
+   * set a default at bootstrap (`CachingService.create({})` to stay local on purpose) and it never warns.
+   */
   static get default(): CachingService {
-    return (CachingService.defaultService ??= CachingService.create({}));
+    return (CachingService.defaultService ??= CachingService.createImplicitDefault());
   }
 
   static set default(service: CachingService) {
@@ -93,6 +101,22 @@ export class CachingService {
       throw new CacheConfigurationError('CachingService.default', 'expected a service made by CachingService.create().');
     }
     CachingService.defaultService = service;
+  }
+
+  /** Runs once: `defaultService` is never unset, so the warning is given once per process. */
+  private static createImplicitDefault(): CachingService {
+    process.emitWarning(
+      'cachet: a cached method (or CachingService.default) was used before a default CachingService was set, so cachet created a ' +
+        'local-only one: its cache is not synchronized, and invalidations made here never reach other instances of the application.',
+      {
+        code: DEFAULT_SERVICE_WARNING,
+        detail:
+          'Set the default at bootstrap, before the first call: `CachingService.default = CachingService.create({ synchronization: ... })` ' +
+          '(new RedisSynchronization({ connection }) from @cachet/redis, say), or `CachingService.default = CachingService.create({})` ' +
+          'to keep a local-only cache on purpose, which silences this warning.',
+      },
+    );
+    return CachingService.create({});
   }
 
   /** @internal The service that serves calls on `thisArg`. */
