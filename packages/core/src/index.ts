@@ -2,7 +2,11 @@
 export { Cache } from './decorators/cache';
 export type { CacheMethodOptions, CacheOptions } from './decorators/cache-options';
 export { CacheKey, type MemberDecorator } from './decorators/cache-key';
-export { InvalidateCache, type InvalidationMapping, type InvalidationTags, type InvalidationTarget } from './decorators/invalidate-cache';
+export {
+  type CheckedInvalidateCache,
+  InvalidateCache,
+  type InvalidateCacheDecorator,
+  type InvalidationMapping, type InvalidationTags, type InvalidationTarget } from './decorators/invalidate-cache';
 export type { MethodDecorator } from './decorators/method-decoration';
 export { NotCacheKey } from './decorators/not-cache-key';
 

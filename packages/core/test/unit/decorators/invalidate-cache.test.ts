@@ -248,6 +248,7 @@ describe('@InvalidateCache mappings that cannot be resolved', () => {
         return id;
       }
 
+      // @ts-expect-error: a name the class does not have does not compile; JavaScript callers get the runtime error.
       @InvalidateCache('getOrdr')
       cancel(id: number): void {
         ran = true;
@@ -302,6 +303,7 @@ describe('@InvalidateCache mappings that cannot be resolved', () => {
   it('names the other class when the thunk points at a class without that cached method', () => {
     class Unrelated {}
     class Orders {
+      // @ts-expect-error: a name the other class does not have does not compile; JavaScript callers get the runtime error.
       @InvalidateCache(() => Unrelated, 'getOrder')
       cancel(id: number): void {}
     }
