@@ -1,14 +1,19 @@
 // The public API of @cachet/core: named exports only.
 export { Cache } from './decorators/cache';
-export type { CacheOptions, ExpirationOptions } from './decorators/cache-options';
+export type { CacheMethodOptions, CacheOptions } from './decorators/cache-options';
 export { CacheKey, type MemberDecorator } from './decorators/cache-key';
-export { InvalidateCache, type InvalidationMapping, type InvalidationTags, type InvalidationTarget } from './decorators/invalidate-cache';
+export {
+  type CheckedInvalidateCache,
+  InvalidateCache,
+  type InvalidateCacheDecorator,
+  type InvalidationMapping, type InvalidationTags, type InvalidationTarget } from './decorators/invalidate-cache';
 export type { MethodDecorator } from './decorators/method-decoration';
 export { NotCacheKey } from './decorators/not-cache-key';
 
 export { CachingContext } from './service/caching-context';
-export { CachingService, type GetOrSetOptions } from './service/caching-service';
-export type { CachingProfile, CachingServiceOptions } from './service/caching-service-options';
+export { CachingService, DEFAULT_SERVICE_WARNING, type GetOrSetOptions } from './service/caching-service';
+export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } from './service/caching-service-options';
+export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
 export type { CachingEventListener, CachingEvents } from './service/events';
 export type { CachingStats } from './service/stats';
 
@@ -29,7 +34,10 @@ export {
   CacheConfigurationError,
   CacheKeyError,
   CachetError,
+  type CachetErrorCode,
+  type CachetErrorCodes,
   DecoratorUsageError,
+  errors,
   InvalidateCacheMappingError,
   type KeyArgumentLocation,
   NothingCapturedError,

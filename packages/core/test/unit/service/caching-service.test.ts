@@ -88,6 +88,7 @@ describe('CachingService.create', () => {
     ['synchronization', { synchronization: {} as SynchronizationTransport }],
     ['profiles.default.ttl', { profiles: { default: { ttl: -5 } } }],
     ['profiles.hot.slidingExpiration', { profiles: { hot: { slidingExpiration: Number.NaN } } }],
+    // @ts-expect-error: both lifetimes do not compile; JavaScript callers get the runtime check.
     ['profiles.hot.slidingExpiration', { profiles: { hot: { ttl: 1, slidingExpiration: 1 } } }],
     ['profiles.hot.enabled', { profiles: { hot: { enabled: 'yes' as unknown as boolean } } }],
     ['synchronization.whileDisconnected', { synchronization: { transport: new InProcessSynchronization(), whileDisconnected: 'never' as 'bypass' } }],
