@@ -61,6 +61,8 @@ export interface ResolvedCachingServiceOptions {
   readonly synchronization: ResolvedSynchronizationOptions | undefined;
   readonly keyBuilder: KeyBuilder;
   readonly namespace: string;
+  /** The backend's {@link CacheBackend.capacity}: these options are the key builder's `KeyContext`. */
+  readonly capacity: number | undefined;
 }
 
 function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile {
@@ -106,5 +108,6 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
     synchronization: options.synchronization === undefined ? undefined : resolveSynchronizationOptions(options.synchronization),
     keyBuilder,
     namespace,
+    capacity: backend.capacity,
   };
 }
