@@ -22,7 +22,7 @@ export interface ConsumerCell {
   readonly decorators: 'standard decorators' | 'experimentalDecorators';
   /** The TypeScript major version: its latest release is installed. */
   readonly typescript: 6 | 7;
-  /** `ioredis` as an npm range: a major's latest (`^6`) or one exact version (`5.0.0`). */
+  /** `ioredis` as an npm range: a major's latest (`^6`) or one exact version (`5.3.0`). */
   readonly ioredis: `^${number}` | `${number}.${number}.${number}`;
   readonly node: 20 | 22 | 24;
   /** Whether the application also runs the story over Azure Service Bus (`@cachet/azure-service-bus`). */
@@ -40,7 +40,7 @@ export interface Tarballs {
 export interface Servers {
   readonly redisUrl: string;
   /** The Service Bus test peer's connection string, for cells that run the Azure story. */
-  readonly serviceBus: string | undefined;
+  readonly serviceBus: string;
 }
 
 /** What a consumer application printed, and the versions it was really built and run with. */
@@ -52,7 +52,7 @@ export interface ConsumerRun {
   readonly versions: { readonly node: string; readonly typescript: string; readonly ioredis: string };
 }
 
-/** A label naming every setting of the cell, for test names and folder names. */
+/** A label naming every setting of the cell, for test names. */
 export function describeCell(cell: ConsumerCell): string {
   const azure = cell.azure ? ', and Azure Service Bus' : '';
   return `${cell.module}, ${cell.decorators}, TypeScript ${cell.typescript}, ioredis ${cell.ioredis}, Node ${cell.node}${azure}`;
