@@ -26,7 +26,6 @@ const config: Config = {
     // Every core unit test runs twice: compiled with TC39 decorators and with experimentalDecorators.
     project('core-standard', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.json', ['\\.legacy\\.test\\.ts$']),
     project('core-legacy', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.legacy.json', ['\\.standard\\.test\\.ts$']),
-    project('core-integration', ['<rootDir>/packages/core/test/integration/**/*.test.ts']),
     project('redis', ['<rootDir>/packages/redis/test/**/*.test.ts']),
     project('azure-service-bus', ['<rootDir>/packages/azure-service-bus/test/**/*.test.ts']),
   ],

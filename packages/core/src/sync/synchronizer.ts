@@ -152,15 +152,6 @@ export class Synchronizer {
     this.sender.push(invalidation);
   }
 
-  /**
-   * Queues an invalidation; resolves once the bus accepted it (and everything queued before it), rejects
-   * with a {@link SynchronizationError} when it is given up or the service is disposed first.
-   */
-  publishAndConfirm(invalidation: Invalidation): Promise<void> {
-    this.invalidationsSinceTick = true;
-    return this.sender.pushAndConfirm(invalidation);
-  }
-
   /** Flushes queued publishes (waiting at most `disposeTimeoutMs`), then closes the connection. */
   async close(): Promise<void> {
     if (this.stats.state === 'closed') return;
