@@ -181,35 +181,47 @@ export class CachingService {
   /**
    * Drops the entry a call would use, here and on every synchronized instance, without running the
    * method: `invalidate(() => catalogue.getProduct(42))`. A string invalidates a {@link CachingService.getOrSet} key.
+   * The local drop is done at once. The promise resolves once the bus has accepted the message that carries
+   * the invalidation to other instances (at once without synchronization), and rejects with a
+   * `SynchronizationError` (`E_SYNC_PUBLISH`) when that message is given up, when the service is disposed
+   * first, or when the bus has not accepted it within `synchronization.confirmTimeoutMs` (5 s by default;
+   * the invalidation stays queued and is still sent when the link allows).
    * @throws {@link NothingCapturedError} when the function calls no cached method.
    */
   async invalidate(call: (() => unknown) | string): Promise<void> {
     this.assertUsable('invalidate');
     const keys = typeof call === 'string' ? [this.userKey(call)] : this.keysOf(this.capturedCalls('invalidate', call));
-    this.invalidateEverywhere({ keys, dependencies: NONE, all: false });
+    return this.invalidateEverywhereConfirmed({ keys, dependencies: NONE, all: false });
   }
 
-  /** Drops every entry tagged with one of `tags`, here and on every synchronized instance. */
+  /**
+   * Drops every entry tagged with one of `tags`, here and on every synchronized instance; the promise settles
+   * as {@link CachingService.invalidate}'s does.
+   */
   async invalidateTags(...tags: string[]): Promise<void> {
     this.assertUsable('invalidateTags');
     checkTags('invalidateTags()', tags);
-    this.invalidateEverywhere({ keys: NONE, dependencies: tags, all: false });
+    return this.invalidateEverywhereConfirmed({ keys: NONE, dependencies: tags, all: false });
   }
 
   /**
    * Drops every entry that depends on `value` (through `CachingContext.current.addObjectDependency`), here
    * and on every synchronized instance. The object is keyed by the key builder: a `@CacheKey()` entity by
-   * its key members, so any instance with the same identity will do.
+   * its key members, so any instance with the same identity will do. The promise settles as
+   * {@link CachingService.invalidate}'s does.
    */
   async invalidateObject(value: object): Promise<void> {
     this.assertUsable('invalidateObject');
-    this.invalidateEverywhere({ keys: NONE, dependencies: [this.objectKey(value)], all: false });
+    return this.invalidateEverywhereConfirmed({ keys: NONE, dependencies: [this.objectKey(value)], all: false });
   }
 
-  /** Drops every entry, here and on every synchronized instance of this namespace. */
+  /**
+   * Drops every entry, here and on every synchronized instance of this namespace; the promise settles as
+   * {@link CachingService.invalidate}'s does.
+   */
   async clear(): Promise<void> {
     this.assertUsable('clear');
-    this.invalidateEverywhere({ keys: NONE, dependencies: NONE, all: true });
+    return this.invalidateEverywhereConfirmed({ keys: NONE, dependencies: NONE, all: true });
   }
 
   /**
@@ -312,6 +324,13 @@ export class CachingService {
   private objectKey(value: object): string {
     if (typeof value !== 'object' || value === null) throw new CacheConfigurationError('object dependency', `expected an object, got ${String(value)}.`);
     return this.options.keyBuilder.objectKey(value, this.options);
+  }
+
+  /** As {@link CachingService.invalidateEverywhere}, resolving once the bus accepted the message (at once without synchronization). */
+  private invalidateEverywhereConfirmed(invalidation: Invalidation): Promise<void> {
+    const accepted = this.synchronizer?.publishAndConfirm(invalidation);
+    this.local.apply(invalidation, 'local');
+    return accepted ?? Promise.resolve();
   }
 
   /** Publishes first: the message is on its way to other instances while this one applies it. */

@@ -5,11 +5,23 @@ const NOTHING: readonly string[] = Object.freeze([]);
 /** What a backlog too large (or an item too large) to send key by key becomes. */
 export const CLEAR_ALL: Invalidation = Object.freeze({ keys: NOTHING, dependencies: NOTHING, all: true });
 
+/** One batch taken out of the {@link Coalescer}. */
+export interface Batch {
+  readonly invalidation: Invalidation;
+  /** The generation the batch's items were pending in. */
+  readonly generation: number;
+  /** Whether it took the last of that generation's items (later batches belong to the next generation). */
+  readonly completes: boolean;
+}
+
 /**
  * Invalidations waiting to be published, deduplicated, and cut into batches that fit a message. Sizes
  * come from the envelope codec, so a batch never exceeds the transport's limit. Beyond
  * `maxPendingItems` distinct keys and tags, everything pending becomes one clear-all: every instance
  * clearing is cheaper than a flood, and as correct.
+ *
+ * Pending items belong to a generation until a batch takes the last of them; a caller who wants to know
+ * when its invalidation has been accepted waits for the generation it was added in.
  */
 export class Coalescer {
   /** Pending keys and dependencies, each with the bytes it adds to a message. */
@@ -17,6 +29,8 @@ export class Coalescer {
   private readonly dependencies = new Map<string, number>();
   private itemBytes = 0;
   private clearAll = false;
+  /** The generation that pending items belong to. */
+  generation = 0;
   /** When the oldest pending item was added, on the scheduler's clock. */
   oldestAt = 0;
 
@@ -46,10 +60,11 @@ export class Coalescer {
   }
 
   /** Takes the next batch (something is pending): as many items as fit in `maxPayloadBytes`. */
-  take(maxPayloadBytes: number): Invalidation {
+  take(maxPayloadBytes: number): Batch {
+    const generation = this.generation;
     if (this.clearAll) {
       this.clearAll = false;
-      return CLEAR_ALL;
+      return this.taken(CLEAR_ALL, generation);
     }
     const keys: string[] = [];
     const dependencies: string[] = [];
@@ -62,16 +77,22 @@ export class Coalescer {
         if (this.overheadBytes + bytes > maxPayloadBytes) {
           // A key or tag too large for any message cannot be sent; a clear-all is small and just as correct.
           this.clearItems();
-          return CLEAR_ALL;
+          return this.taken(CLEAR_ALL, generation);
         }
-        if (size + bytes > maxPayloadBytes) return { keys, dependencies, all: false };
+        if (size + bytes > maxPayloadBytes) return this.taken({ keys, dependencies, all: false }, generation);
         batch.push(item);
         items.delete(item);
         this.itemBytes -= bytes;
         size += bytes;
       }
     }
-    return { keys, dependencies, all: false };
+    return this.taken({ keys, dependencies, all: false }, generation);
+  }
+
+  private taken(invalidation: Invalidation, generation: number): Batch {
+    const completes = this.isEmpty;
+    if (completes) this.generation++;
+    return { invalidation, generation, completes };
   }
 
   private addItem(items: Map<string, number>, item: string): void {

@@ -16,8 +16,8 @@ export interface SenderHooks {
   send(message: OutgoingMessage): Promise<void>;
   /** The bus accepted a message. */
   accepted(message: OutgoingMessage): void;
-  /** A message was given up after every attempt; `error` is the last failure. */
-  failed(error: unknown, attempts: number): void;
+  /** A message was given up after every attempt; `error` is the last failure. Returns the error its waiters get. */
+  failed(error: unknown, attempts: number): Error;
 }
 
 /** Batching and retry settings. */
@@ -43,8 +43,18 @@ const MAX_BATCH_WAIT_MS = 2;
 /** A message from the moment it is cut until the bus accepts it or it is given up. */
 interface Outgoing {
   readonly message: OutgoingMessage;
+  /** The generation of the invalidations it carries; `undefined` for a heartbeat. */
+  readonly generation: number | undefined;
+  readonly completes: boolean;
   attempts: number;
   outcome: 'pending' | 'accepted' | 'failed';
+}
+
+/** A caller waiting until the invalidations of one generation, and all before them, are accepted. */
+interface Waiter {
+  readonly generation: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -69,6 +79,9 @@ export class Sender {
   private backoff: TimerHandle | undefined;
   private linkUp = false;
   private stopped = false;
+  private readonly waiters: Waiter[] = [];
+  /** The first failure of each generation whose invalidations were not all accepted. */
+  private readonly failures = new Map<number, unknown>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -91,10 +104,40 @@ export class Sender {
     this.pump();
   }
 
+  /**
+   * Queues an invalidation; the promise resolves once the bus has accepted it and everything queued before
+   * it, and rejects with the failure when one of them is given up, when the sender stops first, or with
+   * `timedOut()` when that takes longer than `timeoutMs` (the invalidation stays queued).
+   */
+  pushAndConfirm(invalidation: Invalidation, timeoutMs: number, timedOut: () => Error): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.pending.add(invalidation, this.scheduler.now());
+    const accepted = new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        generation: this.pending.generation,
+        resolve: () => {
+          this.scheduler.clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          this.scheduler.clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = this.scheduler.setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(timedOut());
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+    this.pump();
+    return accepted;
+  }
+
   /** Sends a heartbeat, unless something is already pending or in flight (which proves as much). */
   pushHeartbeat(): void {
     if (this.stopped || !this.linkUp || !this.idle) return;
-    this.attempt(this.track(this.hooks.encode('heartbeat')));
+    this.attempt(this.track(this.hooks.encode('heartbeat'), undefined, false));
   }
 
   /** Whether the link is up; while it is down nothing is attempted. */
@@ -109,7 +152,7 @@ export class Sender {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops sending; what never left is reported as failed, with `reason`. */
+  /** Stops sending; what never left is reported as failed, and its waiters rejected with `reason`. */
   stop(reason: Error): void {
     if (this.stopped) return;
     this.stopped = true;
@@ -118,6 +161,7 @@ export class Sender {
     let abandoned = this.resend.length;
     for (; !this.pending.isEmpty; abandoned++) this.pending.take(this.settings.maxPayloadBytes());
     for (let i = 0; i < abandoned; i++) this.hooks.failed(reason, 0);
+    for (const waiter of this.waiters.splice(0)) waiter.reject(reason);
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
@@ -127,7 +171,7 @@ export class Sender {
     while (this.resend.length > 0) this.attempt(this.resend.shift() as Outgoing);
     while (this.sending < MAX_IN_FLIGHT && !this.pending.isEmpty && this.batchReady()) {
       const batch = this.pending.take(this.settings.maxPayloadBytes());
-      this.attempt(this.track(this.hooks.encode(batch)));
+      this.attempt(this.track(this.hooks.encode(batch.invalidation), batch.generation, batch.completes));
     }
   }
 
@@ -137,8 +181,8 @@ export class Sender {
     return this.pending.pendingBytes >= this.settings.maxPayloadBytes() || this.scheduler.now() - this.pending.oldestAt >= MAX_BATCH_WAIT_MS;
   }
 
-  private track(message: OutgoingMessage): Outgoing {
-    const outgoing: Outgoing = { message, attempts: 0, outcome: 'pending' };
+  private track(message: OutgoingMessage, generation: number | undefined, completes: boolean): Outgoing {
+    const outgoing: Outgoing = { message, generation, completes, attempts: 0, outcome: 'pending' };
     this.unsettled.push(outgoing);
     return outgoing;
   }
@@ -171,7 +215,8 @@ export class Sender {
       this.resend.push(outgoing);
     } else if (outgoing.attempts >= this.settings.attempts) {
       outgoing.outcome = 'failed';
-      this.hooks.failed(error, outgoing.attempts);
+      const failure = this.hooks.failed(error, outgoing.attempts);
+      if (outgoing.generation !== undefined && !this.failures.has(outgoing.generation)) this.failures.set(outgoing.generation, failure);
     } else {
       this.resend.push(outgoing);
       if (this.backoff === undefined) {
@@ -189,8 +234,21 @@ export class Sender {
     this.pump();
   };
 
-  /** Retires settled messages from the front, so that the queue of unsettled ones stays short. */
+  /** Retires settled messages from the front, answering the waiters of each generation they complete. */
   private settleHead(): void {
-    while (this.unsettled.length > 0 && (this.unsettled[0] as Outgoing).outcome !== 'pending') this.unsettled.shift();
+    while (this.unsettled.length > 0 && (this.unsettled[0] as Outgoing).outcome !== 'pending') {
+      const { generation, completes } = this.unsettled.shift() as Outgoing;
+      if (generation !== undefined && completes) this.answerWaiters(generation);
+    }
+  }
+
+  private answerWaiters(through: number): void {
+    while (this.waiters.length > 0 && (this.waiters[0] as Waiter).generation <= through) {
+      const waiter = this.waiters.shift() as Waiter;
+      const failure = this.failures.get(waiter.generation);
+      if (failure === undefined) waiter.resolve();
+      else waiter.reject(failure);
+    }
+    for (const generation of this.failures.keys()) if (generation <= through) this.failures.delete(generation);
   }
 }

@@ -65,6 +65,12 @@ export interface SynchronizationOptions {
    * @default 100000
    */
   readonly maxPendingInvalidations?: number;
+  /**
+   * How long the promise of `invalidate()`, `invalidateTags()`, `invalidateObject()` or `clear()` waits for the
+   * bus to accept the invalidation before it rejects (the invalidation stays queued and is still sent).
+   * @default 5000
+   */
+  readonly confirmTimeoutMs?: number;
   /** How long `dispose()` waits for queued publishes before reporting them as failed. @default 5000 */
   readonly disposeTimeoutMs?: number;
 }
@@ -122,6 +128,7 @@ export function resolveSynchronizationOptions(option: SynchronizationTransport |
     initialRetryDelayMs: nonNegative('initialRetryDelayMs', options.initialRetryDelayMs ?? 50),
     maxRetryDelayMs: nonNegative('maxRetryDelayMs', options.maxRetryDelayMs ?? 5000),
     maxPendingInvalidations,
+    confirmTimeoutMs: nonNegative('confirmTimeoutMs', options.confirmTimeoutMs ?? 5000),
     disposeTimeoutMs: nonNegative('disposeTimeoutMs', options.disposeTimeoutMs ?? 5000),
   };
 }

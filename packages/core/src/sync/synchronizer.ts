@@ -152,6 +152,23 @@ export class Synchronizer {
     this.sender.push(invalidation);
   }
 
+  /**
+   * Queues an invalidation; resolves once the bus accepted it (and everything queued before it). Rejects with
+   * a {@link SynchronizationError} (`E_SYNC_PUBLISH`) when it is given up, when the service is disposed
+   * first, or after `confirmTimeoutMs` (it then stays queued, and goes out once the link allows).
+   */
+  publishAndConfirm(invalidation: Invalidation): Promise<void> {
+    this.invalidationsSinceTick = true;
+    return this.sender.pushAndConfirm(invalidation, this.options.confirmTimeoutMs, this.notYetAccepted);
+  }
+
+  private readonly notYetAccepted = (): SynchronizationError =>
+    new SynchronizationError(
+      'E_SYNC_PUBLISH',
+      this.transportName,
+      `the bus did not accept this invalidation within ${this.options.confirmTimeoutMs} ms (confirmTimeoutMs); it stays queued and is published once the link allows. Other instances may serve the old value until then.`,
+    );
+
   /** Flushes queued publishes (waiting at most `disposeTimeoutMs`), then closes the connection. */
   async close(): Promise<void> {
     if (this.stats.state === 'closed') return;
@@ -202,13 +219,14 @@ export class Synchronizer {
     this.stats.published++;
   };
 
-  private readonly publishFailed = (error: unknown, attempts: number): void => {
+  private readonly publishFailed = (error: unknown, attempts: number): SynchronizationError => {
     this.stats.publishFailures++;
     const failure =
       error instanceof SynchronizationError
         ? error
         : new SynchronizationError('E_SYNC_PUBLISH', this.transportName, `an invalidation could not be published after ${attempts} attempts; other instances may serve stale entries until their own gap detection clears them.`, { cause: error });
     this.sink.emit('error', { error: failure, operation: 'publish' });
+    return failure;
   };
 
   private readonly receive = (payload: string): void => {

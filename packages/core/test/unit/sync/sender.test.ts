@@ -55,7 +55,10 @@ class Harness {
           return settle.promise;
         },
         accepted: (message) => this.accepted.push(message.sequence),
-        failed: (error, attempts) => this.failures.push({ error, attempts }),
+        failed: (error, attempts) => {
+          this.failures.push({ error, attempts });
+          return new Error('given up');
+        },
       },
       scheduler,
     );

@@ -28,6 +28,7 @@ describe('synchronization options', () => {
       initialRetryDelayMs: 50,
       maxRetryDelayMs: 5000,
       maxPendingInvalidations: 100_000,
+      confirmTimeoutMs: 5000,
       disposeTimeoutMs: 5000,
     });
   });

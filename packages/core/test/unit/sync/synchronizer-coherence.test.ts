@@ -210,10 +210,11 @@ describe('Synchronizer: coherence between services', () => {
       const received: string[][] = [];
       b.service.on('invalidate', (event) => received.push([...event.dependencies]));
       slow.publishes = 'reject'; // the first attempt fails; the retry and the queued batch go out during dispose
-      await a.service.invalidateTags('t1');
-      await a.service.invalidateTags('t2');
+      const queued = [a.service.invalidateTags('t1'), a.service.invalidateTags('t2')];
+      await flushMicrotasks();
       slow.publishes = 'deliver';
       await a.service.dispose();
+      await Promise.all(queued);
       await flushMicrotasks();
       expect(received.flat().sort()).toEqual(['t1', 't2']);
       expect(a.service.stats().sync?.state).toBe('closed');

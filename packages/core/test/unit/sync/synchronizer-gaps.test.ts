@@ -1,5 +1,5 @@
 import { InProcessSynchronization, SynchronizationError } from '@cachet/core';
-import { FaultInjectingTransport, nextEvent } from '@cachet/core/testing';
+import { FaultInjectingTransport, ManualScheduler, nextEvent } from '@cachet/core/testing';
 import { Instances } from './support/catalogue';
 import { ControllableTransport } from './support/controllable-transport';
 import { deferred, flushMicrotasks } from '../support/deferred';
@@ -110,7 +110,7 @@ describe('Synchronizer: gaps, outages and liveness', () => {
       link.disconnect();
       await down;
       await a.catalogue.updateProduct(1, 'desk lamp');
-      await a.service.invalidateTags('product:9');
+      const queued = a.service.invalidateTags('product:9'); // settles once the bus accepted it
       await flushMicrotasks();
       expect(b.service.stats().sync?.received).toBe(receivedBefore);
       expect(await b.catalogue.getProduct(1)).toBe('lamp'); // b cannot know yet
@@ -118,6 +118,7 @@ describe('Synchronizer: gaps, outages and liveness', () => {
       const delivered = nextEvent(b.service, 'invalidate', (event) => remote(event) && event.keys.length > 0);
       link.restore();
       await delivered;
+      await queued;
       expect(await b.catalogue.getProduct(1)).toBe('desk lamp');
       expect(a.service.stats().sync?.publishFailures).toBe(0);
     });
@@ -128,9 +129,10 @@ describe('Synchronizer: gaps, outages and liveness', () => {
       const down = nextEvent(a.service, 'sync-down');
       link.disconnect();
       await down;
-      await a.service.invalidateTags('t');
+      const queued = a.service.invalidateTags('t');
       const reported = nextEvent(a.service, 'error', (event) => event.operation === 'publish');
       await a.service.dispose();
+      await expect(queued).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH' });
       const { error } = await reported;
       expect(error).toBeInstanceOf(SynchronizationError);
       expect(error).toMatchObject({ code: 'E_SYNC_PUBLISH' });
@@ -209,5 +211,44 @@ describe('Synchronizer: gaps, outages and liveness', () => {
       expect(await gap).toMatchObject({ reason: 'sequence' });
       expect(await b.catalogue.getProduct(1)).toBe('desk lamp');
     });
+  });
+});
+
+describe('invalidate(), invalidateTags() and clear() settle with the bus', () => {
+  const instances = new Instances();
+  afterEach(() => instances.disposeAll());
+
+  it('resolve once the bus accepted the message, and reject when it is given up', async () => {
+    const controllable = new ControllableTransport(new InProcessSynchronization());
+    const a = await instances.create({ transport: controllable, publishAttempts: 2, initialRetryDelayMs: 1 });
+    await a.service.invalidateTags('accepted');
+    expect(controllable.confirmed).toBe(1);
+
+    controllable.publishes = 'reject';
+    await expect(a.service.clear()).rejects.toMatchObject({ code: 'E_SYNC_PUBLISH' });
+  });
+
+  it('reject after confirmTimeoutMs while the link is down (on fake time), and the invalidation still goes out once it is back', async () => {
+    const scheduler = new ManualScheduler();
+    const bus = new InProcessSynchronization();
+    const link = new FaultInjectingTransport(bus);
+    const b = await instances.create({ transport: bus });
+    const initialized = instances.create({ transport: link, scheduler, heartbeatIntervalMs: 1000, confirmTimeoutMs: 3000 });
+    await scheduler.advance(0);
+    const a = await initialized;
+    const down = nextEvent(a.service, 'sync-down');
+    link.disconnect();
+    await down;
+    let outcome: unknown = 'pending';
+    a.service.invalidateTags('while down').then(() => (outcome = 'resolved'), (error: unknown) => (outcome = error));
+    await scheduler.advance(2999);
+    expect(outcome).toBe('pending');
+    await scheduler.advance(1);
+    expect(outcome).toMatchObject({ code: 'E_SYNC_PUBLISH', message: expect.stringContaining('confirmTimeoutMs') });
+
+    const delivered = nextEvent(b.service, 'invalidate', (event) => remote(event) && event.dependencies.includes('while down'));
+    link.restore();
+    await scheduler.advance(0);
+    await delivered;
   });
 });
