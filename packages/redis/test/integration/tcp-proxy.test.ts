@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { usePrivateRedis } from '../support/private-redis-server';
 import { eventually } from '../support/services';
 import { TcpProxy, type ProxiedConnection } from '../support/tcp-proxy';
-import { waitFor } from '../support/wait-for';
+import { Wakers } from '../support/wakers';
 
 /** A bare RESP client on a raw socket: it sees exactly the bytes the proxy lets through, and how the socket ends. */
 class RawClient {
@@ -11,18 +11,18 @@ class RawClient {
   closed = false;
   errorCode: string | undefined;
   readonly #socket: Socket;
-  readonly #wakers = new Set<() => void>();
+  readonly #changes = new Wakers();
 
   private constructor(socket: Socket) {
     this.#socket = socket;
     socket.on('data', (chunk: Buffer) => {
       this.received += chunk.toString('latin1');
-      this.#wake();
+      this.#changes.wake();
     });
     socket.on('error', (error: NodeJS.ErrnoException) => (this.errorCode = error.code));
     socket.on('close', () => {
       this.closed = true;
-      this.#wake();
+      this.#changes.wake();
     });
   }
 
@@ -37,18 +37,11 @@ class RawClient {
   }
 
   until(description: string, condition: () => boolean): Promise<void> {
-    return waitFor(description, condition, (wake) => {
-      this.#wakers.add(wake);
-      return () => this.#wakers.delete(wake);
-    });
+    return this.#changes.until(description, condition);
   }
 
   destroy(): void {
     this.#socket.destroy();
-  }
-
-  #wake(): void {
-    for (const wake of [...this.#wakers]) wake();
   }
 }
 

@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { EVENT_TIMEOUT_MS, waitFor } from './wait-for';
+import { EVENT_TIMEOUT_MS } from './wait-for';
+import { Wakers } from './wakers';
 
 /** What a test can see of one client connection through a {@link TcpProxy}. */
 export interface ProxiedConnection {
@@ -49,7 +50,7 @@ export class TcpProxy {
   readonly #targetPort: number;
   readonly #server: Server;
   readonly #links = new Set<Link>();
-  readonly #wakers = new Set<() => void>();
+  readonly #changes = new Wakers();
   #hangNewConnections = false;
   #nextId = 1;
 
@@ -91,10 +92,7 @@ export class TcpProxy {
    */
   async waitForConnection(description: string, predicate: (connection: ProxiedConnection) => boolean, timeoutMs = EVENT_TIMEOUT_MS): Promise<ProxiedConnection> {
     const find = (): ProxiedConnection | undefined => [...this.#links].find(predicate);
-    await waitFor(`a connection through the proxy that ${description}`, () => find() !== undefined, (wake) => {
-      this.#wakers.add(wake);
-      return () => this.#wakers.delete(wake);
-    }, timeoutMs);
+    await this.#changes.until(`a connection through the proxy that ${description}`, () => find() !== undefined, timeoutMs);
     return find() as ProxiedConnection;
   }
 
@@ -131,23 +129,19 @@ export class TcpProxy {
   }
 
   #accept(client: Socket): void {
-    const link = new Link(this.#nextId++, client, () => connect(this.#targetPort, '127.0.0.1'), () => this.#wake());
+    const link = new Link(this.#nextId++, client, () => connect(this.#targetPort, '127.0.0.1'), () => this.#changes.wake());
     this.#links.add(link);
     client.once('close', () => {
       this.#links.delete(link);
-      this.#wake();
+      this.#changes.wake();
     });
     if (!this.#hangNewConnections) link.open();
-    this.#wake();
+    this.#changes.wake();
   }
 
   #link(connection: ProxiedConnection): Link {
     if (!(connection instanceof Link) || !this.#links.has(connection)) throw new Error(`connection ${connection.id} is not open on this proxy`);
     return connection;
-  }
-
-  #wake(): void {
-    for (const wake of [...this.#wakers]) wake();
   }
 }
 
