@@ -100,7 +100,7 @@ export class SynchronizationError extends CachetError {
   /** The transport's name, such as `redis`. */
   readonly transport: string;
 
-  constructor(code: 'E_SYNC_CONNECT' | 'E_SYNC_PUBLISH', transport: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: 'E_SYNC_CONNECT' | 'E_SYNC_PUBLISH' | 'E_SYNC_STALLED', transport: string, message: string, options?: { cause?: unknown }) {
     super(code, `[${transport}] ${message}`, options);
     this.transport = transport;
   }

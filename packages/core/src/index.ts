@@ -9,8 +9,8 @@ export { NotCacheKey } from './decorators/not-cache-key';
 export { CachingContext } from './service/caching-context';
 export { CachingService, type GetOrSetOptions } from './service/caching-service';
 export type { CachingProfile, CachingServiceOptions } from './service/caching-service-options';
-export type { CachingEventListener, CachingEvents, GapReason } from './service/events';
-export type { CachingStats, SynchronizationStats } from './service/stats';
+export type { CachingEventListener, CachingEvents } from './service/events';
+export type { CachingStats } from './service/stats';
 
 export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
@@ -19,7 +19,9 @@ export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
 
 export type { DropReason, Invalidation } from './sync/envelope';
-export { InProcessBus } from './sync/in-process-bus';
+export { InProcessSynchronization } from './sync/in-process-synchronization';
+export type { Scheduler, TimerHandle } from './sync/scheduler';
+export type { GapReason, SynchronizationEvents, SynchronizationStats } from './sync/synchronization-events';
 export type { DisconnectedPolicy, SynchronizationOptions } from './sync/synchronization-options';
 export type { SynchronizationTransport, TransportConnection, TransportListener } from './sync/transport';
 

@@ -25,7 +25,7 @@ export interface CachingServiceOptions {
    */
   readonly profiles?: Readonly<Record<string, CachingProfile>>;
   /**
-   * Keeps this instance's cache coherent with other instances: a transport (`new InProcessBus()`,
+   * Keeps this instance's cache coherent with other instances: a transport (`new InProcessSynchronization()`,
    * `new RedisSynchronization({...})`, …), or `{ transport, ...engine options }`.
    * @default none: the cache is local only
    */

@@ -67,8 +67,9 @@ export class CachingService {
           this.bypass = bypass;
           this.local.accepting = !bypass && this.disposal === undefined;
         },
+        emit: (name, event) => this.events.emit(name, event as CachingEvents[typeof name]),
       };
-      this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink, this.events);
+      this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink);
     }
   }
 

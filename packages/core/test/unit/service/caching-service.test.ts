@@ -3,7 +3,7 @@ import {
   CacheConfigurationError,
   CachingService,
   type CachingServiceOptions,
-  InProcessBus,
+  InProcessSynchronization,
   InvalidateCache,
   MemoryBackend,
   NothingCapturedError,
@@ -90,7 +90,7 @@ describe('CachingService.create', () => {
     ['profiles.hot.slidingExpiration', { profiles: { hot: { slidingExpiration: Number.NaN } } }],
     ['profiles.hot.slidingExpiration', { profiles: { hot: { ttl: 1, slidingExpiration: 1 } } }],
     ['profiles.hot.enabled', { profiles: { hot: { enabled: 'yes' as unknown as boolean } } }],
-    ['synchronization.whileDisconnected', { synchronization: { transport: new InProcessBus(), whileDisconnected: 'never' as 'bypass' } }],
+    ['synchronization.whileDisconnected', { synchronization: { transport: new InProcessSynchronization(), whileDisconnected: 'never' as 'bypass' } }],
   ])('rejects an invalid `%s` with CacheConfigurationError naming it', (option, options) => {
     let error: unknown;
     try {
@@ -147,8 +147,8 @@ describe('CachingService.bind', () => {
     expect(service.stats()).toMatchObject({ misses: 1, entries: 1 });
   });
 
-  it('keeps two app instances in one process coherent over an InProcessBus', async () => {
-    const bus = new InProcessBus();
+  it('keeps two app instances in one process coherent over an InProcessSynchronization', async () => {
+    const bus = new InProcessSynchronization();
     const first = createService({ synchronization: bus });
     const second = createService({ synchronization: bus });
     await Promise.all([first.initialize(), second.initialize()]);
@@ -172,7 +172,7 @@ describe('CachingService.bind', () => {
 
 describe('lifecycle', () => {
   it('initialize() is idempotent: it connects once', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessSynchronization();
     let connects = 0;
     const counting: SynchronizationTransport = {
       name: 'counting',
