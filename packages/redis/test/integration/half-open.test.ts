@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { useCrashingRedis } from '../support/crashing-redis';
 import { LinkEvents } from '../support/link-events';
 import { uniqueChannel } from '../support/redis-url';
-import { disposeInstances, startInstances, type Instance } from '../support/services';
+import { disposeInstances, eventually, startInstances, type Instance } from '../support/services';
 import { TcpProxy, type BlackholeOptions, type HealOutcome, type ProxiedConnection } from '../support/tcp-proxy';
 
 // Issue #13, "Link health, whoever made the client": an instance whose publisher, subscriber or whole
@@ -96,6 +96,13 @@ function readAll(instance: Instance): Promise<(number | undefined)[]> {
   return Promise.all(SKUS.map((sku) => instance.inventory.stock(sku)));
 }
 
+/** Resolves soon after `instance`'s next own message or probe has come back (its stats count echoes; no event does). */
+async function nextEcho(instance: Instance): Promise<void> {
+  const echoes = (): number => instance.service.stats().sync?.echoes ?? 0;
+  const seen = echoes();
+  await eventually('an echo of its own', () => echoes() > seen);
+}
+
 /** Rejects with `description` if `promise` has not settled within `timeoutMs`. */
 function within<T>(description: string, timeoutMs: number, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -121,6 +128,10 @@ describe.each(configurations)('an instance configured with $name, when its link 
       expect(await readAll(a)).toEqual(OLD);
       await a.service.invalidateTags('warm-up'); // so that A's publisher has sent a PUBLISH to be told apart by
       const blackhole = await fault.blackhole(proxy);
+      // The worst moment to cut: right after a periodic probe came back, a whole interval before the next.
+      // (The first echo may still be the warm-up's; the second is a tick's.)
+      await nextEcho(a);
+      await nextEcho(a);
       let readsAtUp: Promise<(number | undefined)[]> | undefined;
       events = new LinkEvents(a.service, () => {
         readsAtUp = readAll(a);
