@@ -38,9 +38,10 @@ export class AzureServiceBusSynchronization implements SynchronizationTransport 
 
   /**
    * Opens a sender and a receiver (creating the subscription in the automatic strategy); resolves once the
-   * receiver is attached.
-   * @throws ServiceBusUnauthorizedError, ServiceBusManageRightError, ServiceBusEntityNotFoundError, or
-   * SynchronizationError (`E_SYNC_CONNECT`) for anything else.
+   * sender is open and receiving has started, without waiting for the receiver link to attach. Receive
+   * errors (such as a missing Listen right) are reported through `listener.down`.
+   * @throws ServiceBusUnauthorizedError (wrong key, no Send right), ServiceBusManageRightError,
+   * ServiceBusEntityNotFoundError (no topic), or SynchronizationError (`E_SYNC_CONNECT`) for anything else.
    */
   connect(listener: TransportListener): Promise<TransportConnection> {
     return ServiceBusConnection.open(this.options, listener);

@@ -29,8 +29,11 @@ export function senderError(topic: string, error: unknown): CachetError {
   }
 }
 
-/** Turns a receiver error seen while connecting into a `connect()` rejection, or `undefined` when the SDK should keep retrying. */
-export function fatalReceiverError(topic: string, subscription: string, manual: boolean, error: unknown): CachetError | undefined {
+/**
+ * Turns a receive error into the reason reported down: the package's own error where the cause is known (the
+ * one `initialize()` rejects with when nothing comes back), the SDK's error otherwise.
+ */
+export function receiverError(topic: string, subscription: string, manual: boolean, error: Error): Error {
   const entity = `${topic}/Subscriptions/${subscription}`;
   switch (serviceBusCode(error)) {
     case 'UnauthorizedAccess':
@@ -38,9 +41,9 @@ export function fatalReceiverError(topic: string, subscription: string, manual: 
     case ENTITY_NOT_FOUND:
       return manual
         ? new ServiceBusEntityNotFoundError(entity, 'The manual strategy needs the subscription to exist: create it (one per application instance), or omit `subscription` to use the automatic strategy.', { cause: error })
-        : undefined;
+        : error;
     default:
-      return undefined;
+      return error;
   }
 }
 

@@ -30,11 +30,6 @@ export interface CommonServiceBusOptions {
    */
   readonly autoDeleteOnIdleMs?: number;
   /**
-   * How long `connect()` waits for the receiver to attach before it gives up.
-   * @default 30_000
-   */
-  readonly connectTimeoutMs?: number;
-  /**
    * Where problems that are not failures go: a second consumer on this instance's subscription
    * ({@link SharedSubscriptionWarning}), or an automatic subscription that `close()` could not delete.
    * @default process.emitWarning

@@ -23,7 +23,6 @@ export interface ResolvedServiceBusOptions {
   readonly timeToLiveMs: number;
   readonly maxPayloadBytes: number;
   readonly autoDeleteOnIdleMs: number;
-  readonly connectTimeoutMs: number;
   readonly onWarning: (warning: CachetError) => void;
   readonly source: ClientSource;
 }
@@ -64,7 +63,6 @@ export function resolveOptions(options: AzureServiceBusSynchronizationOptions): 
     timeToLiveMs: positive('timeToLiveMs', options.timeToLiveMs, 30_000),
     maxPayloadBytes,
     autoDeleteOnIdleMs,
-    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 30_000),
     onWarning: options.onWarning ?? ((warning) => process.emitWarning(warning)),
     source,
   };

@@ -1,17 +1,16 @@
-import type { ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from '@azure/service-bus';
+import type { ProcessErrorArgs, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from '@azure/service-bus';
 import { SynchronizationError, type CachetError, type TransportConnection, type TransportListener } from '@cachet/core';
 import { AutomaticSubscription } from './automatic-subscription';
 import { openClients, type ServiceBusClients } from './clients';
-import { ENTITY_NOT_FOUND, fatalReceiverError, senderError, serviceBusCode, TRANSPORT_NAME } from './error-mapping';
+import { ENTITY_NOT_FOUND, receiverError, senderError, serviceBusCode, TRANSPORT_NAME } from './error-mapping';
 import { SubscriptionCleanupWarning } from './errors';
-import { LinkState } from './link-state';
-import { receiveSubscription } from './receive-subscription';
 import { ENVELOPE_ALLOWANCE_BYTES, type ResolvedServiceBusOptions } from './resolve-options';
 import { SharedSubscriptionProbe } from './shared-subscription-probe';
 
 /**
  * One open connection: a sender on the topic and a receiveAndDelete receiver on this instance's
- * subscription. Publishes and delivers bytes, reports the receiver link's state; nothing more.
+ * subscription. Publishes and delivers text, and reports the receive errors the SDK gives as down; the
+ * engine proves the subscription with its own messages and tells when the link is back.
  */
 export class ServiceBusConnection implements TransportConnection {
   readonly ordered = false;
@@ -20,27 +19,25 @@ export class ServiceBusConnection implements TransportConnection {
   private closing: Promise<void> | undefined;
   private stopReceiving: (() => Promise<void>) | undefined;
   private receiver: ServiceBusReceiver | undefined;
-  private readonly link: LinkState;
 
   private constructor(
     private readonly options: ResolvedServiceBusOptions,
     private readonly clients: ServiceBusClients,
     private readonly sender: ServiceBusSender,
-    listener: TransportListener,
-  ) {
-    this.link = new LinkState(listener);
-  }
+    private readonly listener: TransportListener,
+  ) {}
 
   /**
-   * Opens the sender, creates the subscription (automatic strategy), attaches the receiver and resolves once
-   * it is attached; releases whatever it created when any step fails.
+   * Opens the sender, creates the subscription (automatic strategy) and starts receiving from it; resolves
+   * without waiting for the receiver link to attach (the subscription keeps messages until it does).
+   * Releases whatever it created when any step fails.
    * @throws ServiceBusUnauthorizedError, ServiceBusManageRightError, ServiceBusEntityNotFoundError or SynchronizationError.
    */
   static async open(options: ResolvedServiceBusOptions, listener: TransportListener): Promise<ServiceBusConnection> {
     const clients = openClients(options.source);
     const connection = new ServiceBusConnection(options, clients, clients.client.createSender(options.topic), listener);
     try {
-      await connection.start(listener);
+      await connection.start();
       return connection;
     } catch (error) {
       await connection.close();
@@ -53,7 +50,7 @@ export class ServiceBusConnection implements TransportConnection {
     return Math.min(this.options.maxPayloadBytes, this.linkMaxBytes - ENVELOPE_ALLOWANCE_BYTES);
   }
 
-  private async start(listener: TransportListener): Promise<void> {
+  private async start(): Promise<void> {
     // Opening the sender first proves the key and the Send right, so a later 401 from the
     // administration API can only mean a missing Manage right.
     this.linkMaxBytes = await this.sender
@@ -65,44 +62,41 @@ export class ServiceBusConnection implements TransportConnection {
       await automatic.create();
       this.automatic = automatic; // only now is there a subscription for close() to delete
     }
-    await this.startReceiving(listener);
+    await this.startReceiving();
   }
 
   private get subscriptionName(): string {
     return this.automatic?.name ?? (this.options.subscription as string);
   }
 
-  private async startReceiving(listener: TransportListener): Promise<void> {
+  private async startReceiving(): Promise<void> {
     const { topic } = this.options;
     const subscription = this.subscriptionName;
     const manual = this.automatic === undefined;
     const probe = new SharedSubscriptionProbe(topic, subscription, this.options.onWarning);
-    this.receiver = this.clients.client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete', skipParsingBodyAsJson: true });
-    const attached = receiveSubscription(this.receiver, this.options.connectTimeoutMs, {
-      message: (message) => this.onMessage(message, probe, listener),
-      attached: () => this.link.attached(),
-      detached: (reason) => this.link.lost(reason),
-      error: (error) => this.onReceiveError(error),
-      fatal: (error) => fatalReceiverError(topic, subscription, manual, error),
+    const receiver = this.clients.client.createReceiver(topic, subscription, { receiveMode: 'receiveAndDelete', skipParsingBodyAsJson: true });
+    this.receiver = receiver;
+    const running = receiver.subscribe({
+      processMessage: async (message) => this.onMessage(message, probe),
+      processError: async (args) => this.onReceiveError(args, manual),
     });
-    this.stopReceiving = attached.stop;
-    await attached.ready;
+    this.stopReceiving = () => running.close();
     if (manual) await this.sender.sendMessages(probe.probes(this.options.timeToLiveMs));
   }
 
-  private onMessage(message: ServiceBusReceivedMessage, probe: SharedSubscriptionProbe, listener: TransportListener): void {
-    // A message proves the link works, even if the attach notification was missed.
-    this.link.attached();
+  private onMessage(message: ServiceBusReceivedMessage, probe: SharedSubscriptionProbe): void {
     if (probe.inspect(message)) return;
-    listener.message(toText(message.body));
+    this.listener.message(toText(message.body));
   }
 
-  private onReceiveError(error: Error): void {
-    this.link.lost(error);
+  /** A receive error: the SDK keeps retrying; the engine hears it as down (and rejects `initialize()` with it if nothing arrives). */
+  private onReceiveError({ error, errorSource }: ProcessErrorArgs, manual: boolean): void {
+    if (errorSource !== 'receive' || this.closing) return;
+    this.listener.down(receiverError(this.options.topic, this.subscriptionName, manual, error));
     // A subscription deleted under the receiver (auto-delete after a long pause, or an operator): the
-    // automatic strategy re-creates it and the SDK's retry re-attaches; the engine sees down, then up.
-    if (this.automatic && serviceBusCode(error) === ENTITY_NOT_FOUND && !this.closing) {
-      this.automatic.recreate().catch((recreateError: unknown) => this.options.onWarning(recreateError as CachetError));
+    // automatic strategy re-creates it and the SDK's retry re-attaches; the engine's messages confirm it.
+    if (!manual && serviceBusCode(error) === ENTITY_NOT_FOUND) {
+      this.automatic?.recreate().catch((recreateError: unknown) => this.options.onWarning(recreateError as CachetError));
     }
   }
 
@@ -124,7 +118,6 @@ export class ServiceBusConnection implements TransportConnection {
   }
 
   private async release(): Promise<void> {
-    this.link.close();
     await settle(this.stopReceiving?.());
     await settle(this.receiver?.close());
     await settle(this.sender.close());

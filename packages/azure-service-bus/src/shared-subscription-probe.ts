@@ -25,7 +25,7 @@ export class SharedSubscriptionProbe {
     private readonly onWarning: (warning: CachetError) => void,
   ) {}
 
-  /** The probes a manual connection publishes once its receiver is attached. */
+  /** The probes a manual connection publishes when it connects (its subscription keeps them until a receiver takes them). */
   probes(timeToLiveMs: number): ServiceBusMessage[] {
     return Array.from({ length: PROBES_PER_CONNECT }, () => ({
       body: Buffer.alloc(0),

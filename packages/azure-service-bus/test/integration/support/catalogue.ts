@@ -39,8 +39,8 @@ export interface Instance {
   readonly catalogue: Catalogue;
 }
 
-/** Engine settings for tests: no heartbeats (the transport's down/up alone), quick publish retries. */
-const SYNC = { heartbeatIntervalMs: 0, initialRetryDelayMs: 20, maxRetryDelayMs: 300, publishAttempts: 200 };
+/** Engine settings for tests: heartbeats often enough to notice and heal an outage within a test, quick publish retries. */
+const SYNC = { heartbeatIntervalMs: 500, initialRetryDelayMs: 20, maxRetryDelayMs: 300, publishAttempts: 200 };
 
 /** Starts `count` instances over one database, each with its own automatic subscription. */
 export async function startInstances(peer: ServiceBusTestPeer, count: number, db: Map<number, Product>): Promise<Instance[]> {

@@ -32,7 +32,6 @@ export function peerOptions(
     connectionString: peer.connectionString(keyName, key === undefined ? {} : { key }),
     topic: TOPIC,
     retryOptions: FAST_RETRIES,
-    connectTimeoutMs: 10_000,
     dangerouslyUseHttpForAdministration: true,
     onWarning: (warning) => warnings.push(warning),
     ...rest,
