@@ -15,4 +15,10 @@ afterAll(async () => {
 
 describeTransportConformance('AzureServiceBusSynchronization', {
   createTransport: (bus) => new AzureServiceBusSynchronization(peerOptions(peer, { topic: bus })),
+  // A broker outage: every connection drops, the peer stops listening, and comes back with its entities.
+  faults: {
+    createTransport: (bus) => new AzureServiceBusSynchronization(peerOptions(peer, { topic: bus })),
+    cut: () => peer.stop(),
+    heal: () => peer.restart(),
+  },
 });

@@ -2,4 +2,4 @@
 export { FaultInjectingTransport } from './fault-injecting-transport';
 export { ManualScheduler } from './manual-scheduler';
 export { nextEvent } from './next-event';
-export { describeTransportConformance, type TransportConformanceOptions } from './transport-conformance';
+export { describeTransportConformance, type TransportConformanceOptions, type TransportFaults } from './transport-conformance';

@@ -1,19 +1,34 @@
 import { InProcessSynchronization } from '@cachet/core';
-import { describeTransportConformance } from '@cachet/core/testing';
+import { describeTransportConformance, FaultInjectingTransport } from '@cachet/core/testing';
 
 const buses = new Map<string, InProcessSynchronization>();
+const faulty = new Set<FaultInjectingTransport>();
+
+function busNamed(name: string): InProcessSynchronization {
+  let bus = buses.get(name);
+  if (bus === undefined) {
+    bus = new InProcessSynchronization();
+    buses.set(name, bus);
+  }
+  return bus;
+}
 
 describeTransportConformance('InProcessSynchronization', {
-  createTransport: (name) => {
-    let bus = buses.get(name);
-    if (bus === undefined) {
-      bus = new InProcessSynchronization();
-      buses.set(name, bus);
-    }
-    return bus;
+  createTransport: busNamed,
+  afterEach: () => {
+    buses.clear();
+    faulty.clear();
   },
-  afterEach: () => buses.clear(),
   timeoutMs: 1000,
+  faults: {
+    createTransport: (name) => {
+      const transport = new FaultInjectingTransport(busNamed(name));
+      faulty.add(transport);
+      return transport;
+    },
+    cut: () => faulty.forEach((transport) => transport.disconnect()),
+    heal: () => faulty.forEach((transport) => transport.restore()),
+  },
 });
 
 describe('InProcessSynchronization', () => {
