@@ -260,6 +260,13 @@ export function describeTransportConformance(name: string, options: TransportCon
       return { a, b };
     }
 
+    /** Cuts the link and resolves once `service` has reported it down. */
+    async function cutAndAwaitDown(service: CachingService): Promise<void> {
+      const down = nextEvent(service, 'sync-down', () => true, timeoutMs);
+      await faults.cut();
+      await down;
+    }
+
     it(`reports a cut link down within three heartbeat intervals, and up again after it heals, with a gap recovered`, async () => {
       const { a } = await outagePair(newBus());
       const down = nextEvent(a, 'sync-down', () => true, timeoutMs);
@@ -277,9 +284,7 @@ export function describeTransportConformance(name: string, options: TransportCon
 
     it('serves no stale entry after sync-up: what another instance invalidated during the outage is gone', async () => {
       const { a, b } = await outagePair(newBus());
-      const down = nextEvent(a, 'sync-down', () => true, timeoutMs);
-      await faults.cut();
-      await down;
+      await cutAndAwaitDown(a);
       b.bind(Product);
       // Where the fault cuts the whole bus, B's message waits too: A must not need it, since it clears on recovery.
       const published = b.invalidateTags('product:1').catch(() => undefined);
@@ -295,9 +300,7 @@ export function describeTransportConformance(name: string, options: TransportCon
 
     it('publishes what was invalidated while the link was down once it is back', async () => {
       const { a, b } = await outagePair(newBus());
-      const down = nextEvent(a, 'sync-down', () => true, timeoutMs);
-      await faults.cut();
-      await down;
+      await cutAndAwaitDown(a);
       const queued = a.invalidateTags('product:1').catch((error: unknown) => error);
       const delivered = nextEvent(b, 'invalidate', (event) => event.source === 'remote' && event.dependencies.includes('product:1'), 10_000);
       await faults.heal();
