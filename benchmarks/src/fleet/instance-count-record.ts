@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderLogLogFigure, type ChartPanel } from '../harness/svg-chart.js';
+
+/** Where the recorded runs and their plot live: `benchmarks/results/` (this file runs from `dist/fleet/`). */
+const RESULTS = fileURLToPath(new URL('../../results/', import.meta.url));
+const RECORD_FILE = `${RESULTS}instance-count.json`;
+const PLOT_FILE = `${RESULTS}instance-count.svg`;
+
+/** The figures of one instance count. */
+export interface InstanceCountPoint {
+  readonly instances: number;
+  /** CPU time of the instance alone in its process, µs per second. */
+  readonly cpuPerInstanceMicrosPerS: number;
+  /** Messages that instance received per second, own echoes included. */
+  readonly receivedPerInstancePerS: number;
+  /** Redis' CPU time over the window minus its CPU time over a window with no instances, ms per second. */
+  readonly redisCpuMsPerS: number;
+  /** CPU time of the processes sharing the other instances, together, ms per second. */
+  readonly farmCpuMsPerS: number;
+  /** Gaps detected during the window and links down at its end, over all instances: non-zero means the machine did not cope. */
+  readonly gaps: number;
+  readonly down: number;
+}
+
+/** Propagation delay under a paced load. */
+export interface LatencyFigures {
+  readonly instances: number;
+  readonly sent: number;
+  readonly received: number;
+  readonly paceMs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** One run of the instance-count scenario, as recorded. */
+export interface InstanceCountRun {
+  readonly recordedAt: string;
+  /** `git describe --always --dirty` of the checkout measured. */
+  readonly commit: string;
+  readonly node: string;
+  readonly heartbeatIntervalMs: number;
+  readonly windowSeconds: number;
+  readonly processes: number;
+  /** Redis' CPU time over a window with no instances, ms per second (taken off every point). */
+  readonly redisIdleCpuMsPerS: number;
+  readonly points: readonly InstanceCountPoint[];
+  readonly latency: LatencyFigures | undefined;
+}
+
+/** Recorded runs by label (`before`, `after`, …). */
+export type InstanceCountRecords = Readonly<Record<string, InstanceCountRun>>;
+
+/** The checkout being measured, for the record. */
+export function describeCheckout(): string {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', cwd: RESULTS.replace(/results\/$/, '') }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The runs recorded so far; none when the file does not exist yet. */
+export function readRecords(): InstanceCountRecords {
+  return existsSync(RECORD_FILE) ? (JSON.parse(readFileSync(RECORD_FILE, 'utf8')) as InstanceCountRecords) : {};
+}
+
+/** The figure: CPU per instance and Redis CPU against the instance count, one line per recorded run. */
+function plot(records: InstanceCountRecords): string {
+  const labels = Object.keys(records);
+  const panel = (title: string, yLabel: string, value: (point: InstanceCountPoint) => number): ChartPanel => ({
+    title,
+    xLabel: 'instances on the channel',
+    yLabel,
+    series: labels.map((label) => ({ name: label, points: (records[label] as InstanceCountRun).points.map((point) => [point.instances, value(point)] as const) })),
+  });
+  const heartbeat = new Set(labels.map((label) => (records[label] as InstanceCountRun).heartbeatIntervalMs));
+  return renderLogLogFigure(`cachet idle cost against instance count (heartbeat ${[...heartbeat].join('/')} ms, log-log)`, [
+    panel('CPU per instance, alone in its process', 'µs of CPU per second', (point) => point.cpuPerInstanceMicrosPerS),
+    panel('Redis server CPU, idle Redis taken off', 'ms of CPU per second', (point) => point.redisCpuMsPerS),
+  ]);
+}
+
+/** Records `run` under `label` (replacing an earlier one) and redraws the plot; returns every recorded run. */
+export function recordRun(label: string, run: InstanceCountRun): { records: InstanceCountRecords; files: readonly string[] } {
+  const records = { ...readRecords(), [label]: run };
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(RECORD_FILE, `${JSON.stringify(records, null, 2)}\n`);
+  writeFileSync(PLOT_FILE, plot(records));
+  return { records, files: [RECORD_FILE, PLOT_FILE] };
+}
