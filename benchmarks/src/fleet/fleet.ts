@@ -25,6 +25,8 @@ export interface FleetOptions {
 export interface IdleSample {
   /** CPU time of the instance alone in its process, in µs per second. */
   readonly aloneCpuMicrosPerS: number;
+  /** The same, the median of its 1 s slices. */
+  readonly aloneMedianSecondCpuMicrosPerS: number;
   /** Messages that instance received per second. */
   readonly aloneReceivedPerS: number;
   /** CPU time of the processes sharing the other instances, together, in ms per second. */
@@ -34,6 +36,8 @@ export interface IdleSample {
   /** Gaps detected by any instance during the window, and instances whose link was down at its end. */
   readonly gaps: number;
   readonly down: number;
+  /** The worst 99th percentile of event-loop delay among the processes sharing the other instances, in ms. */
+  readonly loopDelayP99Ms: number;
 }
 
 function sum(reports: readonly WindowReport[], field: 'cpuMicros' | 'gaps' | 'down'): number {
@@ -80,7 +84,7 @@ export class Fleet {
     const hosts = [...this.farm, this.alone];
     const redisBefore = await redis.cpuSeconds();
     const startedAt = nowNsNumber();
-    await Promise.all(hosts.map((host) => host.request({ type: 'window-start' }, 'window-started', REPLY_TIMEOUT_MS)));
+    await Promise.all(hosts.map((host) => host.request({ type: 'window-start', loopDelay: host !== this.alone }, 'window-started', REPLY_TIMEOUT_MS)));
     await delay(windowMs);
     const reports = await Promise.all(hosts.map((host) => host.request({ type: 'window-end' }, 'window', REPLY_TIMEOUT_MS)));
     const redisAfter = await redis.cpuSeconds();
@@ -90,11 +94,13 @@ export class Fleet {
     const farmSeconds = farm.reduce((longest, report) => Math.max(longest, report.elapsedMs), 0) / 1_000;
     return {
       aloneCpuMicrosPerS: alone.cpuMicros / (alone.elapsedMs / 1_000),
+      aloneMedianSecondCpuMicrosPerS: alone.medianSliceCpuMicrosPerS,
       aloneReceivedPerS: alone.received / (alone.elapsedMs / 1_000),
       farmCpuMsPerS: sum(farm, 'cpuMicros') / 1_000 / farmSeconds,
       redisCpuMsPerS: ((redisAfter - redisBefore) * 1_000) / elapsedS,
       gaps: sum(reports, 'gaps'),
       down: sum(reports, 'down'),
+      loopDelayP99Ms: Math.max(...reports.map((report) => report.loopDelayP99Ms)),
     };
   }
 

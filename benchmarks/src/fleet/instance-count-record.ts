@@ -13,6 +13,8 @@ export interface InstanceCountPoint {
   readonly instances: number;
   /** CPU time of the instance alone in its process, µs per second. */
   readonly cpuPerInstanceMicrosPerS: number;
+  /** The same, the median of the window's 1 s slices: the steady cost, without the odd GC spike. */
+  readonly cpuPerInstanceMedianSecondMicrosPerS: number;
   /** Messages that instance received per second, own echoes included. */
   readonly receivedPerInstancePerS: number;
   /** Redis' CPU time over the window minus its CPU time over a window with no instances, ms per second. */
@@ -22,6 +24,8 @@ export interface InstanceCountPoint {
   /** Gaps detected during the window and links down at its end, over all instances: non-zero means the machine did not cope. */
   readonly gaps: number;
   readonly down: number;
+  /** The worst 99th percentile of event-loop delay among the fleet's processes, ms: high means they were short of CPU. */
+  readonly loopDelayP99Ms: number;
 }
 
 /** Propagation delay under a paced load. */
@@ -38,12 +42,14 @@ export interface LatencyFigures {
 /** One run of the instance-count scenario, as recorded. */
 export interface InstanceCountRun {
   readonly recordedAt: string;
-  /** `git describe --always --dirty` of the checkout measured. */
-  readonly commit: string;
+  /** The engine measured (see {@link describeEngine}). */
+  readonly engine: string;
   readonly node: string;
   readonly heartbeatIntervalMs: number;
   readonly windowSeconds: number;
   readonly processes: number;
+  /** The machine's 1-minute load average when the sweep began and ended (2 cores: above 2, others were running too). */
+  readonly loadAverage: readonly [number, number];
   /** Redis' CPU time over a window with no instances, ms per second (taken off every point). */
   readonly redisIdleCpuMsPerS: number;
   readonly points: readonly InstanceCountPoint[];
@@ -53,10 +59,11 @@ export interface InstanceCountRun {
 /** Recorded runs by label (`before`, `after`, …). */
 export type InstanceCountRecords = Readonly<Record<string, InstanceCountRun>>;
 
-/** The checkout being measured, for the record. */
-export function describeCheckout(): string {
+/** The engine measured: the last commit that touched `packages/`, `-dirty` when they differ from it. */
+export function describeEngine(): string {
+  const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8', cwd: RESULTS }).trim();
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty'], { encoding: 'utf8', cwd: RESULTS.replace(/results\/$/, '') }).trim();
+    return `${git('log', '-1', '--format=%h', '--', '../../packages')}${git('status', '--porcelain', '--', '../../packages') ? '-dirty' : ''}`;
   } catch {
     return 'unknown';
   }

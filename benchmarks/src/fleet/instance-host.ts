@@ -3,16 +3,22 @@
  * `RedisSynchronization` each, from the built packages) on one channel, and measures them on request.
  * Started by {@link Fleet}; never run by hand.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CachingService, MemoryBackend } from '@cachet/core';
 import { RedisSynchronization } from '@cachet/redis';
 import { delay, nowNsNumber } from '../harness/clock.js';
 import { runChild, sendToParent } from '../harness/forked-process.js';
+import { median } from '../harness/stats.js';
 import type { HostArguments, HostControl, HostMessage } from './fleet-protocol.js';
 
 /** Prefix of the keys the latency sender invalidates; the rest of the key is the send time in monotonic ns. */
 const LATENCY_KEY = 'latency:';
 /** Instances started at once: connecting hundreds at a time on 2 busy cores overruns the connect timeout. */
 const START_BATCH = 25;
+/** The window's CPU time is also read every this many ms, for the median second. */
+const CPU_SLICE_MS = 1_000;
+/** Sampling interval of the event-loop delay monitor, which its readings include. */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 
 function send(message: HostMessage): void {
   sendToParent(message);
@@ -83,26 +89,56 @@ function recordLatencies(service: CachingService): () => number[] {
   };
 }
 
+/** This process's CPU time in consecutive slices of {@link CPU_SLICE_MS}, in µs each. */
+class CpuSlices {
+  private timer: NodeJS.Timeout | undefined;
+  private micros: number[] = [];
+
+  start(): void {
+    this.micros = [];
+    let last = process.cpuUsage();
+    this.timer = setInterval(() => {
+      const used = process.cpuUsage(last);
+      last = process.cpuUsage();
+      this.micros.push(used.user + used.system);
+    }, CPU_SLICE_MS);
+  }
+
+  stop(): number[] {
+    clearInterval(this.timer);
+    return this.micros;
+  }
+}
+
 async function main(): Promise<void> {
   const services = await startInstances(parseArguments(process.argv.slice(2)));
   const first = services[0] as CachingService;
   let windowStart: ReturnType<typeof snapshot> | undefined;
   let stopRecording: (() => number[]) | undefined;
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  const slices = new CpuSlices();
   process.on('message', (message: HostControl) => {
     switch (message.type) {
       case 'window-start':
         windowStart = snapshot(services);
+        loopDelay.reset();
+        if (message.loopDelay) loopDelay.enable();
+        slices.start();
         return send({ type: 'window-started' });
       case 'window-end': {
         const end = snapshot(services);
         const start = windowStart ?? end;
         const cpu = process.cpuUsage(start.cpu);
+        loopDelay.disable();
+        const sliceMicros = slices.stop();
         return send({
           type: 'window',
           cpuMicros: cpu.user + cpu.system,
+          medianSliceCpuMicrosPerS: (median(sliceMicros) * 1_000) / CPU_SLICE_MS,
           received: end.received - start.received,
           gaps: end.gaps - start.gaps,
           down: end.down,
+          loopDelayP99Ms: loopDelay.count > 0 ? Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) : 0,
           elapsedMs: (end.atNs - start.atNs) / 1e6,
         });
       }

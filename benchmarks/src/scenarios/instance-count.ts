@@ -1,6 +1,7 @@
+import { cpus, loadavg } from 'node:os';
 import { Fleet } from '../fleet/fleet.js';
 import {
-  describeCheckout,
+  describeEngine,
   recordRun,
   type InstanceCountPoint,
   type InstanceCountRecords,
@@ -28,7 +29,9 @@ function plan(options: BenchOptions) {
   const below = options.instanceCounts.filter((count) => count <= LATENCY_AT);
   return {
     windowMs: options.windowSeconds * 1_000,
-    warmUpMs: options.quick ? 2_000 : 5_000,
+    // A fresh Node process spends ~7 ms/s of CPU between about 5 and 10 s of age (V8's start-up GC and
+    // compilation), then idles: the window starts after that, or it would dwarf an instance's own cost.
+    warmUpMs: options.quick ? 5_000 : 15_000,
     latencyAt: below.length > 0 ? Math.max(...below) : undefined,
     latencyCount: options.quick ? 200 : 2_000,
   };
@@ -58,6 +61,7 @@ function latencyFigures(instances: number, sent: number, latenciesNs: readonly n
 /** Runs the sweep on a private Redis: one fleet per instance count, an idle window each, propagation at {@link LATENCY_AT}. */
 async function sweep(options: BenchOptions, redis: PrivateRedis): Promise<InstanceCountRun> {
   const { windowMs, warmUpMs, latencyAt, latencyCount } = plan(options);
+  const loadAtStart = loadavg()[0] as number;
   await delay(1_000);
   const redisIdle = await idleRedisMsPerS(redis, windowMs);
   const points: InstanceCountPoint[] = [];
@@ -70,11 +74,13 @@ async function sweep(options: BenchOptions, redis: PrivateRedis): Promise<Instan
       points.push({
         instances,
         cpuPerInstanceMicrosPerS: sample.aloneCpuMicrosPerS,
+        cpuPerInstanceMedianSecondMicrosPerS: sample.aloneMedianSecondCpuMicrosPerS,
         receivedPerInstancePerS: sample.aloneReceivedPerS,
         redisCpuMsPerS: sample.redisCpuMsPerS - redisIdle,
         farmCpuMsPerS: sample.farmCpuMsPerS,
         gaps: sample.gaps,
         down: sample.down,
+        loopDelayP99Ms: sample.loopDelayP99Ms,
       });
       if (instances === latencyAt) latency = latencyFigures(instances, latencyCount, await fleet.measureLatency(LATENCY_WARM_UP, latencyCount, LATENCY_PACE_MS));
     } finally {
@@ -84,11 +90,12 @@ async function sweep(options: BenchOptions, redis: PrivateRedis): Promise<Instan
   }
   return {
     recordedAt: new Date().toISOString(),
-    commit: describeCheckout(),
+    engine: describeEngine(),
     node: process.version,
     heartbeatIntervalMs: HEARTBEAT_MS,
     windowSeconds: windowMs / 1_000,
     processes: PROCESSES,
+    loadAverage: [loadAtStart, loadavg()[0] as number],
     redisIdleCpuMsPerS: redisIdle,
     points,
     latency,
@@ -98,19 +105,21 @@ async function sweep(options: BenchOptions, redis: PrivateRedis): Promise<Instan
 function idleTable(run: InstanceCountRun): Table {
   return {
     title: `${TITLE}: heartbeat every ${run.heartbeatIntervalMs} ms, ${run.windowSeconds} s idle window`,
-    columns: ['instances', 'CPU per instance, alone in its process (µs/s)', 'messages received per instance per s', 'Redis CPU (ms/s)', `other instances' processes, CPU together (ms/s)`, 'gaps / links down'],
+    columns: ['instances', 'CPU per instance, alone in its process (µs/s): window / median second', 'messages received per instance per s', 'Redis CPU (ms/s)', `other instances' processes, CPU together (ms/s)`, 'event-loop delay p99, worst of those processes (ms)', 'gaps / links down'],
     rows: run.points.map((point) => [
       String(point.instances),
-      formatNumber(point.cpuPerInstanceMicrosPerS),
+      `${formatNumber(point.cpuPerInstanceMicrosPerS)} / ${formatNumber(point.cpuPerInstanceMedianSecondMicrosPerS)}`,
       formatNumber(point.receivedPerInstancePerS, 1),
       formatNumber(point.redisCpuMsPerS, 1),
       formatNumber(point.farmCpuMsPerS),
+      formatNumber(point.loopDelayP99Ms, 1),
       `${point.gaps} / ${point.down}`,
     ]),
     notes: [
-      `N cachet instances (CachingService + RedisSynchronization, built packages) on one channel of a private redis-server: N − 1 shared by up to ${run.processes} processes, 1 alone in its own process, whose process.cpuUsage() is "CPU per instance". Its messages come from stats().sync.received (own echoes included).`,
+      `N cachet instances (CachingService + RedisSynchronization, built packages) on one channel of a private redis-server: N − 1 shared by up to ${run.processes} processes, 1 alone in its own process, whose process.cpuUsage() is "CPU per instance": over the whole window, and the median of its 1 s slices (a major GC now and then adds 10–25 ms to one second, ~1 ms/s to a 15 s window). Its messages come from stats().sync.received (own echoes included).`,
+      `Machine load average (1 min) ${formatNumber(run.loadAverage[0], 1)} at the start, ${formatNumber(run.loadAverage[1], 1)} at the end, on ${cpus().length} cores: CPU time per wake-up grows when other processes share the cores.`,
       `Redis CPU is the server's INFO cpu (used_cpu_sys + used_cpu_user) over the window, minus the same over a window with no instance connected (${formatNumber(run.redisIdleCpuMsPerS, 2)} ms/s this run).`,
-      'Gaps or links down during the window mean the machine did not keep up at that size: its figures then describe an overloaded farm. On 2 shared cores, read the trend, not the last digit.',
+      'An event-loop delay of tens of ms, gaps, links down, or fewer messages than the instances publish mean the machine did not keep up at that size: its processes were short of CPU, so messages arrived in bursts and each wake-up handled several, which makes per-message costs look lower. On 2 shared cores, read the trend, not the last digit.',
     ],
   };
 }
@@ -152,7 +161,7 @@ function comparisonTable(records: InstanceCountRecords): Table | undefined {
       ...cells(instances, (point) => formatNumber(point.receivedPerInstancePerS, 1)),
       ...cells(instances, (point) => formatNumber(point.redisCpuMsPerS, 1)),
     ]),
-    notes: [`Propagation: ${latency.filter(Boolean).join('; ')}.`, `Runs: ${labels.map((label, index) => `${label} ${runs[index]?.commit} at ${runs[index]?.recordedAt}`).join('; ')}.`],
+    notes: [`Propagation: ${latency.filter(Boolean).join('; ')}.`, `Runs: ${labels.map((label, index) => `${label} engine ${runs[index]?.engine} at ${runs[index]?.recordedAt}`).join('; ')}.`],
   };
 }
 
