@@ -28,6 +28,14 @@ export interface InstanceCountPoint {
   readonly loopDelayP99Ms: number;
 }
 
+/** Event-loop delay p99 of the farm above which a point counts as taken on an overloaded machine. */
+const KEPT_UP_LOOP_DELAY_MS = 20;
+
+/** Whether the machine carried the fleet of `point`: no gap, no link down, the farm's event loops on time. */
+export function keptUp(point: InstanceCountPoint): boolean {
+  return point.gaps === 0 && point.down === 0 && point.loopDelayP99Ms <= KEPT_UP_LOOP_DELAY_MS;
+}
+
 /** Propagation delay under a paced load. */
 export interface LatencyFigures {
   readonly instances: number;
@@ -81,13 +89,16 @@ function plot(records: InstanceCountRecords): string {
     title,
     xLabel: 'instances on the channel',
     yLabel,
-    series: labels.map((label) => ({ name: label, points: (records[label] as InstanceCountRun).points.map((point) => [point.instances, value(point)] as const) })),
+    series: labels.map((label) => ({
+      name: label,
+      points: (records[label] as InstanceCountRun).points.map((point) => ({ x: point.instances, y: value(point), hollow: !keptUp(point) })),
+    })),
   });
   const heartbeat = new Set(labels.map((label) => (records[label] as InstanceCountRun).heartbeatIntervalMs));
   return renderLogLogFigure(`cachet idle cost against instance count (heartbeat ${[...heartbeat].join('/')} ms, log-log)`, [
     panel('CPU per instance, alone in its process', 'µs of CPU per second', (point) => point.cpuPerInstanceMicrosPerS),
     panel('Redis server CPU, idle Redis taken off', 'ms of CPU per second', (point) => point.redisCpuMsPerS),
-  ]);
+  ], `Hollow: the machine (2 shared cores) did not keep up at that size (event-loop delay p99 over ${KEPT_UP_LOOP_DELAY_MS} ms in the farm, or gaps); a lower bound.`);
 }
 
 /** Records `run` under `label` (replacing an earlier one) and redraws the plot; returns every recorded run. */

@@ -1,7 +1,14 @@
-/** One line of a chart: points `[x, y]`; points with y ≤ 0 cannot sit on a log axis and are left out. */
+/** One point of a line; a hollow one is drawn as a ring (a figure to read with care). */
+export interface ChartPoint {
+  readonly x: number;
+  readonly y: number;
+  readonly hollow?: boolean;
+}
+
+/** One line of a chart; points with y ≤ 0 cannot sit on a log axis and are left out. */
 export interface ChartSeries {
   readonly name: string;
-  readonly points: readonly (readonly [number, number])[];
+  readonly points: readonly ChartPoint[];
 }
 
 /** One chart of a figure: both axes logarithmic. */
@@ -16,6 +23,7 @@ const WIDTH = 460;
 const HEIGHT = 340;
 const MARGIN = { left: 72, right: 20, top: 44, bottom: 52 };
 const HEADER = 36;
+const FOOTER = 22;
 /** Line colour and dash of the 1st, 2nd, … series. */
 const STYLES = [
   { colour: '#c0392b', dash: '' },
@@ -39,11 +47,11 @@ function logScale(low: number, high: number, from: number, to: number): (value: 
 }
 
 function renderPanel(panel: ChartPanel, offsetX: number): string {
-  const series = panel.series.map((line) => ({ ...line, points: line.points.filter(([x, y]) => x > 0 && y > 0) }));
+  const series = panel.series.map((line) => ({ ...line, points: line.points.filter((point) => point.x > 0 && point.y > 0) }));
   const points = series.flatMap((line) => line.points);
   if (points.length === 0) return '';
-  const xs = [...new Set(points.map(([x]) => x))].sort((a, b) => a - b);
-  const ys = points.map(([, y]) => y);
+  const xs = [...new Set(points.map((point) => point.x))].sort((a, b) => a - b);
+  const ys = points.map((point) => point.y);
   const yLow = 10 ** Math.floor(Math.log10(Math.min(...ys)));
   const yHigh = 10 ** Math.ceil(Math.log10(Math.max(...ys)));
   const left = offsetX + MARGIN.left;
@@ -74,10 +82,13 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
   );
   for (const [index, line] of series.entries()) {
     const style = STYLES[index % STYLES.length] as (typeof STYLES)[number];
-    const path = line.points.map(([px, py]) => `${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' ');
+    const path = line.points.map((point) => `${x(point.x).toFixed(1)},${y(point.y).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${path}" fill="none" stroke="${style.colour}" stroke-width="2" stroke-dasharray="${style.dash}"/>`);
-    for (const [px, py] of line.points) {
-      parts.push(`<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="3.5" fill="${style.colour}"><title>${escape(`${line.name}: ${tickLabel(px)} → ${py.toPrecision(3)}`)}</title></circle>`);
+    for (const point of line.points) {
+      const fill = point.hollow ? 'white' : style.colour;
+      parts.push(
+        `<circle cx="${x(point.x).toFixed(1)}" cy="${y(point.y).toFixed(1)}" r="4" fill="${fill}" stroke="${style.colour}" stroke-width="1.5"><title>${escape(`${line.name}: ${tickLabel(point.x)} → ${point.y.toPrecision(3)}`)}</title></circle>`,
+      );
     }
     const legendY = top + 18 + index * 18;
     parts.push(
@@ -88,15 +99,16 @@ function renderPanel(panel: ChartPanel, offsetX: number): string {
   return parts.join('\n');
 }
 
-/** Renders `panels` side by side under `title` as a standalone SVG document, both axes logarithmic. */
-export function renderLogLogFigure(title: string, panels: readonly ChartPanel[]): string {
+/** Renders `panels` side by side under `title`, with `footnote` below, as a standalone SVG document, both axes logarithmic. */
+export function renderLogLogFigure(title: string, panels: readonly ChartPanel[], footnote: string): string {
   const width = WIDTH * panels.length;
-  const height = HEADER + HEIGHT;
+  const height = HEADER + HEIGHT + FOOTER;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escape(title)}</text>`,
     ...panels.map((panel, index) => renderPanel(panel, index * WIDTH)),
+    `<text x="${MARGIN.left}" y="${height - 8}" font-size="11" fill="#555">${escape(footnote)}</text>`,
     '</svg>',
     '',
   ].join('\n');

@@ -3,6 +3,7 @@ import { Fleet } from '../fleet/fleet.js';
 import {
   describeEngine,
   recordRun,
+  keptUp,
   type InstanceCountPoint,
   type InstanceCountRecords,
   type InstanceCountRun,
@@ -107,7 +108,7 @@ function idleTable(run: InstanceCountRun): Table {
     title: `${TITLE}: heartbeat every ${run.heartbeatIntervalMs} ms, ${run.windowSeconds} s idle window`,
     columns: ['instances', 'CPU per instance, alone in its process (µs/s): window / median second', 'messages received per instance per s', 'Redis CPU (ms/s)', `other instances' processes, CPU together (ms/s)`, 'event-loop delay p99, worst of those processes (ms)', 'gaps / links down'],
     rows: run.points.map((point) => [
-      String(point.instances),
+      `${point.instances}${keptUp(point) ? '' : ' ⚠'}`,
       `${formatNumber(point.cpuPerInstanceMicrosPerS)} / ${formatNumber(point.cpuPerInstanceMedianSecondMicrosPerS)}`,
       formatNumber(point.receivedPerInstancePerS, 1),
       formatNumber(point.redisCpuMsPerS, 1),
@@ -119,7 +120,7 @@ function idleTable(run: InstanceCountRun): Table {
       `N cachet instances (CachingService + RedisSynchronization, built packages) on one channel of a private redis-server: N − 1 shared by up to ${run.processes} processes, 1 alone in its own process, whose process.cpuUsage() is "CPU per instance": over the whole window, and the median of its 1 s slices (a major GC now and then adds 10–25 ms to one second, ~1 ms/s to a 15 s window). Its messages come from stats().sync.received (own echoes included).`,
       `Machine load average (1 min) ${formatNumber(run.loadAverage[0], 1)} at the start, ${formatNumber(run.loadAverage[1], 1)} at the end, on ${cpus().length} cores: CPU time per wake-up grows when other processes share the cores.`,
       `Redis CPU is the server's INFO cpu (used_cpu_sys + used_cpu_user) over the window, minus the same over a window with no instance connected (${formatNumber(run.redisIdleCpuMsPerS, 2)} ms/s this run).`,
-      'An event-loop delay of tens of ms, gaps, links down, or fewer messages than the instances publish mean the machine did not keep up at that size: its processes were short of CPU, so messages arrived in bursts and each wake-up handled several, which makes per-message costs look lower. On 2 shared cores, read the trend, not the last digit.',
+      '⚠: the machine did not keep up at that size. An event-loop delay of tens of ms, gaps, links down, or fewer messages than the instances publish mean the machine did not keep up at that size: its processes were short of CPU, so messages arrived in bursts and each wake-up handled several, which makes per-message costs look lower. On 2 shared cores, read the trend, not the last digit.',
     ],
   };
 }
