@@ -2,7 +2,7 @@ import { Cache, CachingService, MemoryBackend } from '@cachet/core';
 import type { CachedUsers, Subject } from './subject.js';
 import { userTag, type User, type UserQuery, type UserStore } from './user-store.js';
 
-/** The three methods as a cachet user writes them (standard decorators), over `store` and `service`. */
+/** The four methods as a cachet user writes them (standard decorators), over `store` and `service`. */
 function usersClass(store: UserStore, service: CachingService, tags: boolean) {
   class Users implements CachedUsers {
     @Cache(tags ? { tags: (id: number) => [userTag(id)] } : {})
@@ -18,6 +18,11 @@ function usersClass(store: UserStore, service: CachingService, tags: boolean) {
     @Cache()
     labelOf(id: number): string {
       return store.label(id);
+    }
+
+    @Cache()
+    findUser(id: number, query: UserQuery): User {
+      return store.findUser(id, query);
     }
 
     async close(): Promise<void> {

@@ -3,7 +3,7 @@ import { bentocache } from './bentocache.js';
 import { cachetSubject } from './cachet.js';
 import { cacheManager } from './cache-manager.js';
 import { layeredLoader } from './layered-loader.js';
-import { lruFloor } from './lru-floor.js';
+import { lruFloor, lruJsonFloor } from './lru-floor.js';
 import type { Subject } from './subject.js';
 import { typeCacheableDefaultKey, typeCacheableStableKey } from './type-cacheable.js';
 
@@ -12,6 +12,9 @@ export { UserStore, type UserQuery } from './user-store.js';
 
 /** The floor every in-process table is measured against. */
 export const floor: Subject = lruFloor;
+
+/** The floor with `JSON.stringify` keys, for the two-argument hit path. */
+export const jsonFloor: Subject = lruJsonFloor;
 
 /** cachet itself. */
 export const cachet: Subject = cachetSubject;

@@ -16,6 +16,8 @@ export interface CachedUsers {
   getName(id: number): Promise<string>;
   /** Sync method with one primitive argument; absent when the library caches only async functions. */
   readonly labelOf?: (id: number) => string;
+  /** Sync method shaped like {@link CachedUsers.getUser}; absent when the library caches only async functions. */
+  readonly findUser?: (id: number, query: UserQuery) => User;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

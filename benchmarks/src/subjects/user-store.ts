@@ -26,6 +26,12 @@ export class UserStore {
     return { id, tier: 'basic' };
   }
 
+  /** Finds one user (sync, the same arguments as {@link UserStore.loadUser}). */
+  findUser(id: number, _query: UserQuery): User {
+    this.executions++;
+    return { id, tier: 'basic' };
+  }
+
   /** Loads one user's name (async, one primitive argument). */
   async loadName(id: number): Promise<string> {
     this.executions++;

@@ -1,8 +1,8 @@
 // The seed's story: two app instances over one database, each with its own local cache, kept coherent
 // by a bus. Over Redis, in two processes, when Redis is reachable; otherwise in one process.
 //   node dist/main.js                 Redis at REDIS_URL (default redis://127.0.0.1:6379), else in-process
-//   node dist/main.js --in-process    always in one process, joined by an InProcessBus
-import { InProcessBus } from '@cachet/core';
+//   node dist/main.js --in-process    always in one process, joined by an InProcessSynchronization
+import { InProcessSynchronization } from '@cachet/core';
 import { Redis } from 'ioredis';
 import { LocalAppInstance, type AppInstance } from './app-instance';
 import type { Product } from './catalogue';
@@ -46,7 +46,7 @@ async function story(a: AppInstance, b: AppInstance, timeline: Timeline): Promis
 async function inOneProcess(timeline: Timeline): Promise<void> {
   const database = new MapDatabase();
   for (const product of PRODUCTS) await database.put(product);
-  const bus = new InProcessBus();
+  const bus = new InProcessSynchronization();
   const apps = ['A', 'B'].map((name) => new LocalAppInstance(name, database, bus, (keys) => timeline.remoteInvalidation(name, keys)));
   await Promise.all(apps.map((app) => app.initialize()));
   try {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const redis = process.argv.includes('--in-process') ? undefined : await tryRedis(REDIS_URL);
   if (redis === undefined) {
     if (!process.argv.includes('--in-process')) console.log(`Redis is not reachable at ${REDIS_URL}: running both instances in one process instead.`);
-    console.log('Two app instances (A and B) in one process, one shared Map as database, joined by an InProcessBus.');
+    console.log('Two app instances (A and B) in one process, one shared Map as database, joined by an InProcessSynchronization.');
     return inOneProcess(timeline);
   }
   console.log(`Two app instances (A and B) in separate processes, one Redis hash as database, synchronized over Redis at ${REDIS_URL}.`);

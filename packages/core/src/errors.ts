@@ -1,11 +1,38 @@
+/**
+ * Every error code, mapped to the class whose errors carry it: `CachetError['code']` is the union of its
+ * keys. A package with errors of its own (a transport, say) registers their codes by declaration merging,
+ * so that `code`'s type includes them and its classes can narrow `code` to their own:
+ *
+ * @example
+ * ```ts
+ * export class RedisSubscriptionLostError extends CachetError {
+ *   declare readonly code: 'E_REDIS_SUBSCRIPTION_LOST';
+ *   constructor(channel: string) { super('E_REDIS_SUBSCRIPTION_LOST', `lost ${channel}`); }
+ * }
+ * declare module '@cachet/core' {
+ *   interface CachetErrorCodes { E_REDIS_SUBSCRIPTION_LOST: RedisSubscriptionLostError }
+ * }
+ * ```
+ */
+export interface CachetErrorCodes extends CoreErrorClasses {}
+
+/** The code of an error cachet throws: `E_CACHE_KEY`, `E_CONFIGURATION`, … and those other packages registered. */
+export type CachetErrorCode = keyof CachetErrorCodes;
+
 /** Every error cachet throws is a `CachetError` with a stable {@link CachetError.code}. */
 export class CachetError extends Error {
   /** A stable, documented code such as `E_CACHE_KEY`; match on it rather than on the message. */
-  readonly code: string;
+  readonly code: CachetErrorCode;
 
+  constructor(code: CachetErrorCode, message: string, options?: { cause?: unknown });
+  /**
+   * @deprecated A code not registered in {@link CachetErrorCodes}, so missing from `code`'s type:
+   * register it there (one declaration-merging block), and this overload is no longer used.
+   */
+  constructor(code: `E_${string}`, message: string, options?: { cause?: unknown });
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.code = code;
+    this.code = code as CachetErrorCode;
     this.name = new.target.name;
   }
 }
@@ -21,6 +48,8 @@ export interface KeyArgumentLocation {
 
 /** An argument (or `this`) cannot be turned into a cache key: a function, a symbol, or a cycle. */
 export class CacheKeyError extends CachetError {
+  declare readonly code: 'E_CACHE_KEY';
+
   readonly location: KeyArgumentLocation;
 
   constructor(location: KeyArgumentLocation, problem: string, options?: { cause?: unknown }) {
@@ -37,6 +66,8 @@ export class CacheKeyError extends CachetError {
 
 /** An option passed to cachet is invalid; the message names the option path and what it expects. */
 export class CacheConfigurationError extends CachetError {
+  declare readonly code: 'E_CONFIGURATION';
+
   /** The path of the offending option, such as `profiles.default.ttl`. */
   readonly option: string;
 
@@ -48,6 +79,8 @@ export class CacheConfigurationError extends CachetError {
 
 /** A cached method or call names a profile that the caching service does not define. */
 export class UnknownProfileError extends CachetError {
+  declare readonly code: 'E_UNKNOWN_PROFILE';
+
   readonly profile: string;
 
   constructor(profile: string, usedBy: string, known: readonly string[]) {
@@ -62,6 +95,8 @@ export class UnknownProfileError extends CachetError {
 
 /** A decorator is placed where it cannot work, such as `@Cache` on a field or a getter. */
 export class DecoratorUsageError extends CachetError {
+  declare readonly code: 'E_DECORATOR_USAGE';
+
   constructor(message: string) {
     super('E_DECORATOR_USAGE', message);
   }
@@ -72,6 +107,8 @@ export class DecoratorUsageError extends CachetError {
  * not cached, or needs an argument the mutator does not have.
  */
 export class InvalidateCacheMappingError extends CachetError {
+  declare readonly code: 'E_INVALIDATE_MAPPING';
+
   constructor(mutator: string, cachedMethod: string, problem: string) {
     super('E_INVALIDATE_MAPPING', `@InvalidateCache on ${mutator} cannot invalidate ${cachedMethod}: ${problem}`);
   }
@@ -79,6 +116,8 @@ export class InvalidateCacheMappingError extends CachetError {
 
 /** `invalidate()` or `refresh()` was given a function that did not call any cached method. */
 export class NothingCapturedError extends CachetError {
+  declare readonly code: 'E_NOTHING_CAPTURED';
+
   constructor(operation: string) {
     super(
       'E_NOTHING_CAPTURED',
@@ -90,6 +129,8 @@ export class NothingCapturedError extends CachetError {
 
 /** A caching service was used after `dispose()`. */
 export class ServiceDisposedError extends CachetError {
+  declare readonly code: 'E_DISPOSED';
+
   constructor(operation: string) {
     super('E_DISPOSED', `Cannot ${operation}: this CachingService was disposed. Create a new one instead.`);
   }
@@ -97,11 +138,34 @@ export class ServiceDisposedError extends CachetError {
 
 /** The synchronization transport could not connect, or a publish failed after every retry. */
 export class SynchronizationError extends CachetError {
+  declare readonly code: 'E_SYNC_CONNECT' | 'E_SYNC_PUBLISH' | 'E_SYNC_STALLED';
+
   /** The transport's name, such as `redis`. */
   readonly transport: string;
 
-  constructor(code: 'E_SYNC_CONNECT' | 'E_SYNC_PUBLISH', transport: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: 'E_SYNC_CONNECT' | 'E_SYNC_PUBLISH' | 'E_SYNC_STALLED', transport: string, message: string, options?: { cause?: unknown }) {
     super(code, `[${transport}] ${message}`, options);
     this.transport = transport;
   }
 }
+
+/**
+ * Every error class of `@cachet/core`, by code: `error instanceof errors.E_CACHE_KEY`. Both
+ * synchronization codes (`E_SYNC_CONNECT`, `E_SYNC_PUBLISH`, `E_SYNC_STALLED`) map to {@link SynchronizationError}. Each
+ * class is also exported by name.
+ */
+export const errors = {
+  E_CACHE_KEY: CacheKeyError,
+  E_CONFIGURATION: CacheConfigurationError,
+  E_UNKNOWN_PROFILE: UnknownProfileError,
+  E_DECORATOR_USAGE: DecoratorUsageError,
+  E_INVALIDATE_MAPPING: InvalidateCacheMappingError,
+  E_NOTHING_CAPTURED: NothingCapturedError,
+  E_DISPOSED: ServiceDisposedError,
+  E_SYNC_CONNECT: SynchronizationError,
+  E_SYNC_PUBLISH: SynchronizationError,
+  E_SYNC_STALLED: SynchronizationError,
+} as const;
+
+/** The instances of {@link errors}, by code: core's entries of {@link CachetErrorCodes}. */
+type CoreErrorClasses = { readonly [Code in keyof typeof errors]: InstanceType<(typeof errors)[Code]> };

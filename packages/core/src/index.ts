@@ -1,16 +1,21 @@
 // The public API of @cachet/core: named exports only.
 export { Cache } from './decorators/cache';
-export type { CacheOptions, ExpirationOptions } from './decorators/cache-options';
+export type { CacheMethodOptions, CacheOptions } from './decorators/cache-options';
 export { CacheKey, type MemberDecorator } from './decorators/cache-key';
-export { InvalidateCache, type InvalidationMapping, type InvalidationTags, type InvalidationTarget } from './decorators/invalidate-cache';
+export {
+  type CheckedInvalidateCache,
+  InvalidateCache,
+  type InvalidateCacheDecorator,
+  type InvalidationMapping, type InvalidationTags, type InvalidationTarget } from './decorators/invalidate-cache';
 export type { MethodDecorator } from './decorators/method-decoration';
 export { NotCacheKey } from './decorators/not-cache-key';
 
 export { CachingContext } from './service/caching-context';
-export { CachingService, type GetOrSetOptions } from './service/caching-service';
-export type { CachingProfile, CachingServiceOptions } from './service/caching-service-options';
-export type { CachingEventListener, CachingEvents, GapReason } from './service/events';
-export type { CachingStats, SynchronizationStats } from './service/stats';
+export { CachingService, DEFAULT_SERVICE_WARNING, type GetOrSetOptions } from './service/caching-service';
+export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } from './service/caching-service-options';
+export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
+export type { CachingEventListener, CachingEvents } from './service/events';
+export type { CachingStats } from './service/stats';
 
 export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
@@ -19,7 +24,9 @@ export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
 
 export type { DropReason, Invalidation } from './sync/envelope';
-export { InProcessBus } from './sync/in-process-bus';
+export { InProcessSynchronization } from './sync/in-process-synchronization';
+export type { Scheduler, TimerHandle } from './sync/scheduler';
+export type { GapReason, SynchronizationEvents, SynchronizationStats } from './sync/synchronization-events';
 export type { DisconnectedPolicy, SynchronizationOptions } from './sync/synchronization-options';
 export type { SynchronizationTransport, TransportConnection, TransportListener } from './sync/transport';
 
@@ -27,7 +34,10 @@ export {
   CacheConfigurationError,
   CacheKeyError,
   CachetError,
+  type CachetErrorCode,
+  type CachetErrorCodes,
   DecoratorUsageError,
+  errors,
   InvalidateCacheMappingError,
   type KeyArgumentLocation,
   NothingCapturedError,

@@ -36,25 +36,3 @@ export class RedisSubscriptionLostError extends CachetError {
 export function messageOf(error: unknown): string {
   return typeof error === 'object' && error !== null && typeof (error as Error).message === 'string' ? (error as Error).message : String(error);
 }
-
-/**
- * Redis left a PUBLISH unconfirmed (no echo, or no answer) for longer than `publishTimeoutMs`: it has
- * stalled (or a connection silently died). Publishes in flight fail with it, and it is the `reason` the
- * link is reported down with, since invalidations may be missed; cachet replaces the connections and
- * reports the link up once they are ready.
- */
-export class RedisPublishStalledError extends CachetError {
-  /** The pub/sub channel published on. */
-  readonly channel: string;
-  readonly timeoutMs: number;
-
-  constructor(channel: string, timeoutMs: number) {
-    super(
-      'E_REDIS_PUBLISH_STALLED',
-      `[redis] Redis did not confirm a PUBLISH on channel "${channel}" within ${timeoutMs} ms (publishTimeoutMs); ` +
-        'the connection is being replaced. Check that Redis is responsive (a long-running command or a paused server blocks it).',
-    );
-    this.channel = channel;
-    this.timeoutMs = timeoutMs;
-  }
-}

@@ -2,4 +2,4 @@ export { RedisSynchronization } from './redis-synchronization';
 export type { RedisClient, RedisConnection, RedisSynchronizationOptions } from './redis-synchronization-options';
 export { DEFAULT_CHANNEL } from './redis-synchronization-options';
 export { MAX_PAYLOAD_BYTES } from './redis-transport-connection';
-export { RedisPublishStalledError, RedisSubscriptionLostError, RedisSynchronizationOptionError } from './errors';
+export { RedisSubscriptionLostError, RedisSynchronizationOptionError } from './errors';

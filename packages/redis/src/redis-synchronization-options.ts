@@ -6,8 +6,10 @@ export type RedisClient = Redis | Cluster;
 
 /**
  * Where Redis is: a URL (`redis://user:pass@host:6379/0`, `rediss://…`), ioredis options, or an existing
- * ioredis client or cluster. From a URL or options, cachet creates, and later closes, its own connections;
- * an existing client is used for publishing and `duplicate()`d for the subscription, and never closed.
+ * ioredis client or cluster. From a URL or options, cachet creates, and later closes, its own connections.
+ * An existing client is `duplicate()`d for cachet's own publisher and subscriber (keeping its address, TLS,
+ * Sentinel and auth settings), which cachet closes and replaces as it needs; the client itself is never
+ * used to publish, and never closed.
  */
 export type RedisConnection = string | RedisOptions | RedisClient;
 
@@ -27,15 +29,6 @@ export interface RedisSynchronizationOptions {
    * @default 10_000
    */
   connectTimeoutMs?: number;
-  /**
-   * How long a publish on a connection cachet created waits for Redis to confirm it: its echo on the
-   * subscriber (or Redis' answer, on a server that cannot skip answers). A publish still unconfirmed after
-   * one to two times this fails, the link is reported down (Redis has stalled: invalidations may be
-   * missed), and the connections are replaced; once they are back, the link is up again and the engine
-   * retries. A client you pass in keeps its own settings (such as its `commandTimeout`).
-   * @default 5_000
-   */
-  publishTimeoutMs?: number;
 }
 
 /** {@link RedisSynchronizationOptions} validated, with every default filled in. */
@@ -43,7 +36,6 @@ export interface ResolvedRedisSynchronizationOptions {
   readonly connection: RedisConnection;
   readonly channel: string;
   readonly connectTimeoutMs: number;
-  readonly publishTimeoutMs: number;
 }
 
 /** The channel used when none is given. */
@@ -66,7 +58,6 @@ export function resolveRedisSynchronizationOptions(options: RedisSynchronization
     connection: validateConnection(options.connection),
     channel: validateChannel(options.channel),
     connectTimeoutMs: validateDuration('connectTimeoutMs', options.connectTimeoutMs, 10_000),
-    publishTimeoutMs: validateDuration('publishTimeoutMs', options.publishTimeoutMs, 5_000),
   };
 }
 

@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { SynchronizationTransport, TransportConnection, TransportListener } from '@cachet/core';
 import { SynchronizationError } from '@cachet/core';
 import { messageOf } from './errors';
-import { EchoConfirmedPublisher, honoursReplySkip } from './echo-confirmed-publisher';
-import { closeClient, createRedisClients, ownedPublisher, whenReady, withNewPublisher } from './redis-clients';
+import { createRedisClients, whenReady } from './redis-clients';
 import {
   isRedisClient,
   resolveRedisSynchronizationOptions,
@@ -40,27 +40,21 @@ export class RedisSynchronization implements SynchronizationTransport {
   }
 
   /**
-   * Connects a publisher and a subscriber, and resolves once Redis has acknowledged the subscription. On a
-   * publisher cachet created, it also finds out whether Redis honours `CLIENT REPLY SKIP`; if so, publishes
-   * are confirmed by their echo instead of an answer (see {@link EchoConfirmedPublisher}).
+   * Connects a publisher and a subscriber, and resolves once Redis has acknowledged the subscription to the
+   * channel and to this connection's probe channel (`<channel>:probe:<random id>`), on which only its own
+   * subscriber listens.
    * @throws {@link SynchronizationError} (`E_SYNC_CONNECT`) when Redis cannot be reached in time.
    */
   async connect(listener: TransportListener): Promise<TransportConnection> {
     const { channel, connectTimeoutMs } = this.#options;
-    let clients = createRedisClients(this.#options);
-    let echoes: EchoConfirmedPublisher | undefined;
+    const clients = createRedisClients(this.#options);
+    const channels = [channel, `${channel}:probe:${randomUUID()}`] as const;
     try {
       await Promise.all([whenReady(clients.publisher, connectTimeoutMs), whenReady(clients.subscriber, connectTimeoutMs)]);
-      const publisher = ownedPublisher(clients);
-      const [, skipsReplies] = await Promise.all([clients.subscriber.subscribe(channel), publisher !== undefined && honoursReplySkip(publisher)]);
-      if (skipsReplies) {
-        echoes = new EchoConfirmedPublisher(publisher as Redis, channel);
-      } else if (publisher !== undefined) {
-        clients = withNewPublisher(clients, this.#options);
-        await whenReady(clients.publisher, connectTimeoutMs);
-      }
+      await clients.subscriber.subscribe(...channels);
     } catch (error) {
-      await Promise.all(clients.owned.map(closeClient));
+      clients.publisher.disconnect();
+      clients.subscriber.disconnect();
       throw new SynchronizationError(
         'E_SYNC_CONNECT',
         'redis',
@@ -69,7 +63,7 @@ export class RedisSynchronization implements SynchronizationTransport {
         { cause: error },
       );
     }
-    return new RedisTransportConnection(clients, channel, listener, echoes);
+    return new RedisTransportConnection(clients, channels, listener);
   }
 
   #describeConnection(): string {

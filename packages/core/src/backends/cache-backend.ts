@@ -35,4 +35,9 @@ export interface CacheBackend {
   clear(): void;
   /** Number of entries held, expired ones not yet purged included. */
   readonly size: number;
+  /**
+   * The most entries the backend holds, if it has such a bound. The default key builder remembers up to about
+   * this many finished keys per method (10,000 when absent), so that a hit skips building its key.
+   */
+  readonly capacity?: number | undefined;
 }

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { CacheConfigurationError } from '../errors';
 import { type CacheBackend, type EntryOptions, MISS } from './cache-backend';
 import { DependencyIndex } from './dependency-index';
-import { flatString } from './flat-string';
+import { flatString, flattenInPlace } from './flat-string';
 
 /** Options of {@link MemoryBackend}. */
 export interface MemoryBackendOptions {
@@ -86,12 +86,13 @@ export class MemoryBackend implements CacheBackend {
     const ttl = options.slidingExpiration ?? options.ttl;
     const stored = value === undefined ? UNDEFINED : value === null ? NULL : (value as object);
     // Keys and tags held for the entry's lifetime are stored flat: a key built by concatenation retains
-    // several times its length (see flatString). Lookups need no copy.
-    const flatKey = flatString(key);
-    this.index.remove(flatKey);
-    this.entries.set(flatKey, stored, ttl ? { ttl } : undefined);
+    // several times its length. The key is flattened in place, so that the key builder's remembered key
+    // and the stored one stay one string; tags come from user code and are copied (see flat-string.ts).
+    flattenInPlace(key);
+    if (!this.index.isEmpty) this.index.remove(key);
+    this.entries.set(key, stored, ttl ? { ttl } : undefined);
     const dependencies = options.dependencies;
-    if (dependencies !== undefined && dependencies.length > 0 && this.entries.has(flatKey)) this.index.add(flatKey, dependencies.map(flatString));
+    if (dependencies !== undefined && dependencies.length > 0 && this.entries.has(key)) this.index.add(key, dependencies.map(flatString));
   }
 
   invalidate(keys: Iterable<string>, dependencies: Iterable<string>): string[] {
@@ -136,6 +137,11 @@ export class MemoryBackend implements CacheBackend {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** {@link MemoryBackendOptions.maxEntries}. */
+  get capacity(): number {
+    return this.entries.max;
   }
 
   /** What the dependency index holds; for tests and diagnostics. */

@@ -1,22 +1,8 @@
 import { CacheConfigurationError } from '../errors';
+import { type ExpirationOptions, validateExpiration } from '../service/expiration-options';
 
-/** How long entries live; shared by profiles, `@Cache` and `getOrSet`. */
-export interface ExpirationOptions {
-  /**
-   * Absolute lifetime of an entry in milliseconds. Mutually exclusive with
-   * {@link ExpirationOptions.slidingExpiration}. `0` or absent: no expiration (entries leave when pushed
-   * out by the backend's bound or invalidated).
-   */
-  readonly ttl?: number;
-  /**
-   * Lifetime in milliseconds that restarts on every hit: an entry read at least this often stays.
-   * Mutually exclusive with {@link ExpirationOptions.ttl}.
-   */
-  readonly slidingExpiration?: number;
-}
-
-/** Options of {@link Cache}. Each one left out comes from the profile. */
-export interface CacheOptions extends ExpirationOptions {
+/** Options of {@link Cache} besides expiration. Each one left out comes from the profile. */
+export interface CacheMethodOptions {
   /** The named profile (from `CachingService.create({ profiles })`) to take defaults from. @default 'default' */
   readonly profile?: string;
   /** `false` runs the method uncached. @default the profile's `enabled`, which defaults to `true` */
@@ -41,18 +27,11 @@ export interface CacheOptions extends ExpirationOptions {
   readonly notCacheKey?: readonly (string | number)[];
 }
 
-/** Checks expiration options once, naming the option path on error. */
-export function validateExpiration(path: string, options: ExpirationOptions): void {
-  for (const name of ['ttl', 'slidingExpiration'] as const) {
-    const value = options[name];
-    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-      throw new CacheConfigurationError(`${path}.${name}`, `expected a non-negative number of milliseconds, got ${String(value)}.`);
-    }
-  }
-  if (options.ttl && options.slidingExpiration) {
-    throw new CacheConfigurationError(`${path}.slidingExpiration`, 'give either `ttl` (absolute) or `slidingExpiration`, not both.');
-  }
-}
+/**
+ * Options of {@link Cache}: {@link CacheMethodOptions} and an expiration, `ttl` or `slidingExpiration`
+ * (writing both does not compile: see {@link ExpirationOptions}). Each one left out comes from the profile.
+ */
+export type CacheOptions = CacheMethodOptions & ExpirationOptions;
 
 /** Checks `@Cache` options when the decorator is applied. */
 export function validateCacheOptions(method: string, options: CacheOptions): void {

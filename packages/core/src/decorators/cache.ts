@@ -31,20 +31,21 @@ export function Cache(options: CacheOptions = {}): MethodDecorator {
     const decoration = readMethodDecoration('@Cache()', decoratorArgs);
     validateCacheOptions(String(decoration.name), options);
     const method = new CachedMethod(decoration.name, decoration.isStatic, decoration.original, options, decoration.record, decoration.declaringClass);
+    const handle = method.handle;
     const wrapper = function (this: unknown): unknown {
       const capture = activeCapture();
       if (capture !== undefined) {
         // invalidate()/refresh() want the key this call would use, not its result. `arguments` is kept as
         // it is (strict mode: a snapshot): copying it with Array.from costs ~18 µs on a cold path.
-        capture.push({ method, thisArg: this, args: arguments });
-        return method.returnsPromise === false ? undefined : CAPTURED_RESULT;
+        capture.push({ method: handle, thisArg: this, args: arguments });
+        return handle.returnsPromise === false ? undefined : CAPTURED_RESULT;
       }
       // `arguments` instead of a rest parameter: no array is allocated on a hit.
       try {
-        return CachingService.serviceFor(this).invokeMethod(method, this, arguments);
+        return CachingService.serviceFor(this).invokeMethod(handle, this, arguments);
       } catch (error) {
         // A promise-returning method reports its failures (a bad key argument, say) as rejections.
-        if (method.returnsPromise === true) return Promise.reject(error);
+        if (handle.returnsPromise === true) return Promise.reject(error);
         throw error;
       }
     } as AnyMethod;

@@ -1,21 +1,19 @@
 import { DecoratorUsageError } from '../errors';
 import type { MethodKeyDescriptor } from '../keys/key-builder';
 import { readParameterList } from '../keys/parameter-names';
+import { type CachedMethodDefinition, MethodHandle } from '../service/method-handle';
 import type { CacheOptions } from './cache-options';
 import { type ClassRecord, ownRecordOf } from './class-registry';
 import type { AnyMethod } from './method-decoration';
 
 /**
- * One method decorated with `@Cache`: what the decorator recorded, plus what is learnt on first call
- * (the declaring class under standard decorators, whether it returns promises). Per-service settings are
- * cached here by the service so that a hit resolves nothing.
+ * One method decorated with `@Cache`: what the decorator recorded, plus the declaring class, learnt on
+ * first call under standard decorators. What the services learn about the method lives in its
+ * {@link CachedMethod.handle}.
  */
-export class CachedMethod {
-  /** `true` once the method returned a promise, `false` once it returned anything else. */
-  returnsPromise: boolean | undefined;
-  /** The service whose settings {@link CachedMethod.cachedSettings} holds: a one-entry cache for the hot path. */
-  cachedFor: object | undefined;
-  cachedSettings: unknown;
+export class CachedMethod implements CachedMethodDefinition {
+  /** The slot the services keep this method's state in; every call hands it to the service. */
+  readonly handle: MethodHandle = new MethodHandle(this);
   private descriptor: MethodKeyDescriptor | undefined;
 
   constructor(

@@ -1,10 +1,12 @@
 import { DecoratorUsageError } from '../errors';
 import { CachingService } from '../service/caching-service';
 import type { CapturedCall } from '../service/call-capture';
+import type { CheckedInvalidateCache } from './invalidation-names';
 import { type InvalidationTarget, type ResolvedTarget, resolveTargets } from './invalidation-targets';
-import { type AnyMethod, type MethodDecorator, readMethodDecoration } from './method-decoration';
+import { type AnyMethod, readMethodDecoration } from './method-decoration';
 import { preserveIdentity } from './preserve-identity';
 
+export type { CheckedInvalidateCache, InvalidateCacheDecorator } from './invalidation-names';
 export type { InvalidationMapping, InvalidationTarget, InvalidationTags } from './invalidation-targets';
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -19,7 +21,9 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * arguments map onto the cached method's key parameters by parameter name; pass
  * `{ method, mapArgs }` to map them explicitly, and `{ tags }` to drop tagged entries.
  * A mapping that cannot be resolved fails with {@link InvalidateCacheMappingError} on the first call,
- * before the mutator runs.
+ * before the mutator runs. A literal name that is not a public method of the class it refers to does not
+ * compile, under both decorator settings (names of `private`, `protected` and `#private` methods, and of a
+ * static method named from an instance mutator, cannot be checked: see the README).
  *
  * @example
  * ```ts
@@ -33,7 +37,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * async save(product: Product) { … }
  * ```
  */
-export function InvalidateCache(...targets: InvalidationTarget[]): MethodDecorator {
+export function InvalidateCache<const Targets extends readonly InvalidationTarget[]>(...targets: Targets): CheckedInvalidateCache<Targets> {
   if (targets.length === 0) throw new DecoratorUsageError('@InvalidateCache() needs at least one cached method name, mapping or { tags }.');
   return ((...decoratorArgs: unknown[]) => {
     const decoration = readMethodDecoration('@InvalidateCache()', decoratorArgs);
@@ -43,7 +47,7 @@ export function InvalidateCache(...targets: InvalidationTarget[]): MethodDecorat
       resolved ??= resolveTargets(targets, decoration, this);
       const service = CachingService.serviceFor(this);
       // What to invalidate is computed before the mutator runs: a bad argument fails before any change is made.
-      const calls: CapturedCall[] = resolved.calls.map((target) => ({ method: target.method, thisArg: target.thisFor(this, args), args: target.argsFor(args) }));
+      const calls: CapturedCall[] = resolved.calls.map((target) => ({ method: target.method.handle, thisArg: target.thisFor(this, args), args: target.argsFor(args) }));
       const keys = service.keysOf(calls);
       const tags = resolved.tags.flatMap((tagsOf) => [...tagsOf(args)]);
       const result = mutator.apply(this, args as never[]);
@@ -58,5 +62,5 @@ export function InvalidateCache(...targets: InvalidationTarget[]): MethodDecorat
     } as AnyMethod;
     preserveIdentity(wrapper, mutator);
     return decoration.replace(wrapper);
-  }) as MethodDecorator;
+  }) as CheckedInvalidateCache<Targets>;
 }

@@ -3,6 +3,7 @@ import { CacheConfigurationError, CacheKeyError, type KeyArgumentLocation } from
 import { cacheKeyMembersOf } from './cache-key-members';
 import type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './key-builder';
 import { classNameOf, encodeKeyValue, encodeString, UnkeyableValue } from './key-encoder';
+import { RememberedKeys } from './remembered-keys';
 import { matchesSnapshot, takeSnapshot, type ValueSnapshot } from './value-snapshot';
 
 /** Options of the {@link DefaultKeyBuilder}. */
@@ -18,8 +19,8 @@ export interface DefaultKeyBuilderOptions {
   readonly maxKeyLength?: number;
 }
 
-/** Distinct first-argument values whose keys a method remembers before it starts over. */
-const KEY_MEMO_SIZE = 1024;
+/** Keys remembered per method when the backend does not say how many entries it holds. */
+const DEFAULT_REMEMBERED_KEYS = 10_000;
 /** Longest string argument whose key is remembered (longer ones are rare as keys, and costly to hold). */
 const KEY_MEMO_MAX_STRING = 64;
 /** Longest encoding of the other key arguments that a remembered key is held with. */
@@ -75,26 +76,24 @@ export class DefaultKeyBuilder implements KeyBuilder {
     const build = (thisArg: unknown, args: ArrayLike<unknown>, self: string): string => finish(open + self + items.all(thisArg, args) + ')');
     const finish = (key: string): string => (key.length > maxKeyLength ? hashKey(hashedPrefix, key) : key);
     // A first key argument that is a number or short string: the finished key is remembered per value of
-    // it, with the encoding of the other arguments it was built with. A hit then neither encodes the first
-    // argument nor concatenates, and looks up a string whose hash V8 has already computed. The other
-    // arguments' encodings are remembered per structure (see `rememberingEncoder`), so an equal options
-    // object yields the very same string and the check is one pointer comparison. Bounded: started over
-    // when full, and only short encodings of the other arguments are held (~0.5 MB at most per method).
+    // it and encoding of the other arguments (see RememberedKeys), as many as the backend holds entries. The
+    // other arguments' encodings are remembered per structure (see `rememberingEncoder`), so an equal options
+    // object yields the very same string and comparing it is one pointer comparison. Only short encodings of
+    // the other arguments are remembered with.
     const first = items.first;
-    const memo = first === undefined ? undefined : new Map<unknown, { rest: string; key: string }>();
+    const capacity = context.capacity;
+    const remembered =
+      first === undefined ? undefined : new RememberedKeys(capacity !== undefined && Number.isInteger(capacity) && capacity > 0 ? capacity : DEFAULT_REMEMBERED_KEYS);
     const lookup = (thisArg: unknown, args: ArrayLike<unknown>): string => {
-      if (memo !== undefined) {
+      if (remembered !== undefined) {
         const value = args[first as number];
         const rest = typeof value === 'number' || (typeof value === 'string' && value.length <= KEY_MEMO_MAX_STRING) ? items.rest(args) : undefined;
         if (rest !== undefined) {
           const held = rest.length <= KEY_MEMO_MAX_REST;
-          const entry = held ? memo.get(value) : undefined;
-          if (entry !== undefined && entry.rest === rest) return entry.key;
+          const known = held ? remembered.get(value as number | string, rest) : undefined;
+          if (known !== undefined) return known;
           const key = finish(open + (typeof value === 'number' ? '' + value : encodeString(value as string)) + rest + ')');
-          if (held) {
-            if (entry === undefined && memo.size >= KEY_MEMO_SIZE) memo.clear();
-            memo.set(value, { rest, key });
-          }
+          if (held) remembered.remember(value as number | string, rest, key);
           return key;
         }
       }

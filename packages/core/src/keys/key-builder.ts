@@ -25,6 +25,11 @@ export type MethodKeyFunction = (thisArg: unknown, args: ArrayLike<unknown>) => 
 export interface KeyContext {
   /** Prefix that isolates this service's keys (and its bus messages) from other applications. */
   readonly namespace: string;
+  /**
+   * The most entries the service's backend holds (`CacheBackend.capacity`), if it says: what a key
+   * builder remembers per service is worth no more than that.
+   */
+  readonly capacity?: number | undefined;
 }
 
 /**

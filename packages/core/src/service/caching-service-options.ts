@@ -1,19 +1,25 @@
 import type { CacheBackend } from '../backends/cache-backend';
 import { MemoryBackend } from '../backends/memory-backend';
-import { type ExpirationOptions, validateExpiration } from '../decorators/cache-options';
 import { CacheConfigurationError } from '../errors';
 import { DefaultKeyBuilder } from '../keys/default-key-builder';
 import type { KeyBuilder } from '../keys/key-builder';
 import { type ResolvedSynchronizationOptions, resolveSynchronizationOptions, type SynchronizationOptions } from '../sync/synchronization-options';
 import type { SynchronizationTransport } from '../sync/transport';
+import { type ExpirationOptions, validateExpiration } from './expiration-options';
 
-/** Defaults shared by the cached methods that name a profile. */
-export interface CachingProfile extends ExpirationOptions {
+/** The switches of a {@link CachingProfile}, besides its expiration. */
+export interface CachingProfileSwitches {
   /** `false` turns caching off for every method of the profile (they run uncached). @default true */
   readonly enabled?: boolean;
-  /** Store and hand out `structuredClone`s instead of references. @default false */
+  /** Store and hand out `structuredClone`s instead of references. Costs a clone per store and per hit. @default false */
   readonly clone?: boolean;
 }
+
+/**
+ * Defaults shared by the cached methods that name a profile: switches and an expiration (`ttl` or
+ * `slidingExpiration`, not both: see {@link ExpirationOptions}).
+ */
+export type CachingProfile = CachingProfileSwitches & ExpirationOptions;
 
 /** Options of {@link CachingService.create}; every one has a default, so `create({})` works. */
 export interface CachingServiceOptions {
@@ -25,7 +31,7 @@ export interface CachingServiceOptions {
    */
   readonly profiles?: Readonly<Record<string, CachingProfile>>;
   /**
-   * Keeps this instance's cache coherent with other instances: a transport (`new InProcessBus()`,
+   * Keeps this instance's cache coherent with other instances: a transport (`new InProcessSynchronization()`,
    * `new RedisSynchronization({...})`, …), or `{ transport, ...engine options }`.
    * @default none: the cache is local only
    */
@@ -55,6 +61,8 @@ export interface ResolvedCachingServiceOptions {
   readonly synchronization: ResolvedSynchronizationOptions | undefined;
   readonly keyBuilder: KeyBuilder;
   readonly namespace: string;
+  /** The backend's {@link CacheBackend.capacity}: these options are the key builder's `KeyContext`. */
+  readonly capacity: number | undefined;
 }
 
 function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile {
@@ -100,5 +108,6 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
     synchronization: options.synchronization === undefined ? undefined : resolveSynchronizationOptions(options.synchronization),
     keyBuilder,
     namespace,
+    capacity: backend.capacity,
   };
 }

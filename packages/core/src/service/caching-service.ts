@@ -1,5 +1,4 @@
 import { MISS } from '../backends/cache-backend';
-import type { CachedMethod } from '../decorators/cached-method';
 import { CacheConfigurationError, NothingCapturedError, ServiceDisposedError } from '../errors';
 import type { Invalidation } from '../sync/envelope';
 import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
@@ -7,17 +6,24 @@ import { type CapturedCall, captureCalls } from './call-capture';
 import { type CachingServiceOptions, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
 import { type CachingEventListener, type CachingEvents, EventHub } from './events';
 import { LocalCache } from './local-cache';
+import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
 import type { CachingStats } from './stats';
+
+/** The `code` of the process warning given when a default service is created implicitly. */
+export const DEFAULT_SERVICE_WARNING = 'CACHET_DEFAULT_SERVICE';
 
 /** No keys, or no tags: one shared empty list instead of one per invalidation. */
 const NONE: readonly string[] = Object.freeze([]);
 
-/** Options of {@link CachingService.getOrSet}. */
-export interface GetOrSetOptions extends SettingsRequest {
+/**
+ * Options of {@link CachingService.getOrSet}: a profile, switches and expiration (`ttl` or
+ * `slidingExpiration`, not both) as in `@Cache`, and tags.
+ */
+export type GetOrSetOptions = SettingsRequest & {
   /** Tags of the stored value, for {@link CachingService.invalidateTags}. */
   readonly tags?: readonly string[];
-}
+};
 
 function checkTags(operation: string, tags: readonly unknown[]): asserts tags is readonly string[] {
   const index = tags.findIndex((tag) => typeof tag !== 'string');
@@ -49,7 +55,7 @@ export class CachingService {
   private readonly events = new EventHub();
   private readonly local: LocalCache;
   private readonly synchronizer: Synchronizer | undefined;
-  private readonly methodSettings = new WeakMap<CachedMethod, MethodSettings>();
+  private readonly methodSettings = new WeakMap<MethodHandle, MethodSettings>();
   private initialization: Promise<void> | undefined;
   private disposal: Promise<void> | undefined;
   private started = false;
@@ -67,8 +73,9 @@ export class CachingService {
           this.bypass = bypass;
           this.local.accepting = !bypass && this.disposal === undefined;
         },
+        emit: (name, event) => this.events.emit(name, event as CachingEvents[typeof name]),
       };
-      this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink, this.events);
+      this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink);
     }
   }
 
@@ -80,9 +87,14 @@ export class CachingService {
     return new CachingService(options);
   }
 
-  /** The service that decorated methods use unless their object is {@link CachingService.bind | bound} to another; created with every default if never set. */
+  /**
+   * The service that decorated methods use unless their object is {@link CachingService.bind | bound} to
+   * another. If none was set, the first use creates one with every default: local only, with no
+   * synchronization. It says so once, with a process warning whose `code` is `CACHET_DEFAULT_SERVICE`;
+   * set a default at bootstrap (`CachingService.create({})` to stay local on purpose) and it never warns.
+   */
   static get default(): CachingService {
-    return (CachingService.defaultService ??= CachingService.create({}));
+    return (CachingService.defaultService ??= CachingService.createImplicitDefault());
   }
 
   static set default(service: CachingService) {
@@ -90,6 +102,22 @@ export class CachingService {
       throw new CacheConfigurationError('CachingService.default', 'expected a service made by CachingService.create().');
     }
     CachingService.defaultService = service;
+  }
+
+  /** Runs once: `defaultService` is never unset, so the warning is given once per process. */
+  private static createImplicitDefault(): CachingService {
+    process.emitWarning(
+      'cachet: a cached method (or CachingService.default) was used before a default CachingService was set, so cachet created a ' +
+        'local-only one: its cache is not synchronized, and invalidations made here never reach other instances of the application.',
+      {
+        code: DEFAULT_SERVICE_WARNING,
+        detail:
+          'Set the default at bootstrap, before the first call: `CachingService.default = CachingService.create({ synchronization: ... })` ' +
+          '(new RedisSynchronization({ connection }) from @cachet/redis, say), or `CachingService.default = CachingService.create({})` ' +
+          'to keep a local-only cache on purpose, which silences this warning.',
+      },
+    );
+    return CachingService.create({});
   }
 
   /** @internal The service that serves calls on `thisArg`. */
@@ -191,7 +219,7 @@ export class CachingService {
   async refresh<T>(call: () => T): Promise<Awaited<T>> {
     this.assertUsable('refresh');
     const [first, ...others] = this.capture('refresh', call).map(({ captured, key, settings }) => {
-      const execute = (): unknown => captured.method.original.apply(captured.thisArg, captured.args as never[]);
+      const execute = (): unknown => captured.method.definition.original.apply(captured.thisArg, captured.args as never[]);
       if (!settings.enabled || this.bypass) return execute();
       this.synchronizer?.publish({ keys: [key], dependencies: NONE, all: false });
       return this.local.reload(key, settings, captured.method, execute, captured.args);
@@ -215,14 +243,14 @@ export class CachingService {
   }
 
   /** @internal Serves one call of a cached method: the hot path. */
-  invokeMethod(method: CachedMethod, thisArg: unknown, args: ArrayLike<unknown>): unknown {
-    if (!this.started || this.disposal !== undefined) this.assertUsable(`call ${method.displayName}`);
-    const settings = method.cachedFor === this ? (method.cachedSettings as MethodSettings) : this.settingsOf(method, thisArg);
-    if (!settings.enabled || this.bypass) return method.original.apply(thisArg, args as never[]);
+  invokeMethod(method: MethodHandle, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+    if (!this.started || this.disposal !== undefined) this.assertUsable(`call ${method.definition.displayName}`);
+    const settings = (method.settingsOwner === this && method.settings) || this.settingsOf(method, thisArg);
+    if (!settings.enabled || this.bypass) return method.definition.original.apply(thisArg, args as never[]);
     const key = settings.key(thisArg, args);
     const value = this.local.lookup(key, settings);
     if (value !== MISS) return method.returnsPromise === true ? Promise.resolve(value) : value;
-    return this.local.load(key, settings, method, () => method.original.apply(thisArg, args as never[]), args);
+    return this.local.load(key, settings, method, () => method.definition.original.apply(thisArg, args as never[]), args);
   }
 
   /** @internal The keys that calls of cached methods would use. */
@@ -248,17 +276,17 @@ export class CachingService {
     if (!this.started) this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));
   }
 
-  private settingsOf(method: CachedMethod, thisArg: unknown): MethodSettings {
-    if (method.cachedFor === this) return method.cachedSettings as MethodSettings;
+  private settingsOf(method: MethodHandle, thisArg: unknown): MethodSettings {
+    if (method.settingsOwner === this && method.settings !== undefined) return method.settings;
     let settings = this.methodSettings.get(method);
     if (settings === undefined) {
-      settings = resolveMethodSettings(this.options, method, thisArg);
+      settings = resolveMethodSettings(this.options, method.definition, thisArg);
       // Under standard decorators the class name is learnt from `this`; settings are kept only once it is.
-      if (!method.isResolved) return settings;
+      if (!method.definition.isResolved) return settings;
       this.methodSettings.set(method, settings);
     }
-    method.cachedFor = this;
-    method.cachedSettings = settings;
+    method.settingsOwner = this;
+    method.settings = settings;
     return settings;
   }
 

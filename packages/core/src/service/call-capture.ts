@@ -1,8 +1,8 @@
-import type { CachedMethod } from '../decorators/cached-method';
+import type { MethodHandle } from './method-handle';
 
 /** A call of a cached method recorded instead of run, for `invalidate()` and `refresh()`. */
 export interface CapturedCall {
-  readonly method: CachedMethod;
+  readonly method: MethodHandle;
   readonly thisArg: unknown;
   readonly args: ArrayLike<unknown>;
 }

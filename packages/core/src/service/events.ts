@@ -1,10 +1,7 @@
-import type { DropReason } from '../sync/envelope';
+import type { SynchronizationEvents } from '../sync/synchronization-events';
 
-/** Why the local cache was cleared to recover from missed bus messages. */
-export type GapReason = 'disconnect' | 'heartbeat' | 'sequence';
-
-/** The events a caching service emits, by name, with their payloads. */
-export interface CachingEvents {
+/** The events a caching service emits, by name, with their payloads (the synchronization engine's included). */
+export interface CachingEvents extends SynchronizationEvents {
   /** A cached method or `getOrSet` found a live entry. */
   hit: { readonly key: string };
   /** No live entry: the method runs (or joins a run already in flight). */
@@ -22,16 +19,6 @@ export interface CachingEvents {
     /** How many local entries went, dependents included. */
     readonly removed: number;
   };
-  /** Something failed in the background, such as a publish given up after every retry. */
-  error: { readonly error: unknown; readonly operation: string };
-  /** The bus link is down: invalidations from other instances may be missed until it is back. */
-  'sync-down': { readonly reason: Error };
-  /** The bus link is up again. */
-  'sync-up': { readonly downForMs: number };
-  /** Messages were (or may have been) missed, so the local cache was cleared and in-flight loads fenced. */
-  gap: { readonly reason: GapReason; readonly downForMs: number };
-  /** A message on the bus was dropped: foreign, of another format version, corrupt, or of another namespace. */
-  'dropped-message': { readonly reason: DropReason };
 }
 
 /** A listener of one event. */

@@ -1,9 +1,9 @@
 import { type CacheBackend, MISS } from '../backends/cache-backend';
-import type { CachedMethod } from '../decorators/cached-method';
 import type { Invalidation } from '../sync/envelope';
 import { addDependencies, closeScope, currentScope, type LoadScope, openScope, runInScope } from './caching-context';
 import type { EventHub } from './events';
 import { type Load, LoadFence } from './load-fence';
+import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -38,7 +38,7 @@ export class LocalCache {
   }
 
   /** After a miss: joins the load of `key` already running, or runs `execute` as a new one. */
-  load(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+  load(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.counters.misses++;
     if (this.events.listeners.miss !== undefined) this.events.emit('miss', { key });
     const running = this.fence.joinable.get(key);
@@ -54,7 +54,7 @@ export class LocalCache {
    * Runs `execute` afresh for `key` (refresh): loads of the old value still running are fenced, and the
    * entries built on the old value are dropped.
    */
-  reload(key: string, settings: CacheSettings, method: CachedMethod, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+  reload(key: string, settings: CacheSettings, method: MethodHandle, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.fence.invalidate([key], []);
     this.backend.invalidate([], [key]);
     return this.run(key, settings, method, execute, args);
@@ -98,7 +98,7 @@ export class LocalCache {
   }
 
   /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
-  private run(key: string, settings: CacheSettings, method: CachedMethod | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+  private run(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
     const caller = currentScope();
     const load = this.fence.begin(key, tags);

@@ -1,9 +1,9 @@
 import type { EntryOptions } from '../backends/cache-backend';
-import type { CachedMethod } from '../decorators/cached-method';
-import { type ExpirationOptions, validateExpiration } from '../decorators/cache-options';
 import { CacheConfigurationError, UnknownProfileError } from '../errors';
 import type { MethodKeyFunction } from '../keys/key-builder';
 import type { ResolvedCachingServiceOptions, ResolvedProfile } from './caching-service-options';
+import { type ExpirationOptions, validateExpiration } from './expiration-options';
+import type { CachedMethodDefinition } from './method-handle';
 
 /** Everything a service needs to serve one cached method (or one `getOrSet` call), resolved once. */
 export interface CacheSettings {
@@ -23,11 +23,11 @@ export interface MethodSettings extends CacheSettings {
 }
 
 /** Options that choose settings: a profile, overridden by explicit values. */
-export interface SettingsRequest extends ExpirationOptions {
+export type SettingsRequest = ExpirationOptions & {
   readonly profile?: string | undefined;
   readonly enabled?: boolean | undefined;
   readonly clone?: boolean | undefined;
-}
+};
 
 function profileOf(options: ResolvedCachingServiceOptions, name: string, usedBy: string): ResolvedProfile {
   const profile = options.profiles.get(name);
@@ -56,7 +56,7 @@ export function resolveSettings(
 }
 
 /** Settings of a cached method on one service. */
-export function resolveMethodSettings(options: ResolvedCachingServiceOptions, method: CachedMethod, thisArg: unknown): MethodSettings {
+export function resolveMethodSettings(options: ResolvedCachingServiceOptions, method: CachedMethodDefinition, thisArg: unknown): MethodSettings {
   const descriptor = method.describe(thisArg);
   const usedBy = `@Cache() on ${descriptor.className}.${descriptor.methodName}`;
   const settings = resolveSettings(options, method.options, method.options.tags as CacheSettings['tags'], usedBy);

@@ -66,6 +66,15 @@ export function encodeAfterPrefix(prefix: string, sequence: number, content: Env
   return text + '}';
 }
 
+/**
+ * A liveness probe of the sender whose {@link senderPrefix} is `prefix`: a heartbeat that carries the
+ * sender's current sequence number without taking a new one (it reaches no other instance, so it must not
+ * look like a lost message to them) and a probe number that makes each probe's text unique.
+ */
+export function encodeProbe(prefix: string, sequence: number, probe: number): string {
+  return `${prefix}${sequence},"h":1,"p":${probe}}`;
+}
+
 /** The encoded size in UTF-8 bytes of a message's fixed part plus its lists' punctuation, for batching. */
 export function envelopeOverheadBytes(namespace: string, sender: string): number {
   return Buffer.byteLength(senderPrefix(namespace, sender)) + 64;

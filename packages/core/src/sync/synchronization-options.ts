@@ -1,4 +1,5 @@
 import { CacheConfigurationError } from '../errors';
+import { realScheduler, type Scheduler } from './scheduler';
 import type { SynchronizationTransport } from './transport';
 
 /** What the service does while the bus is down, when invalidations from other instances cannot arrive. */
@@ -9,7 +10,7 @@ export type DisconnectedPolicy = 'serve-local' | 'bypass';
  * `CachingService.create({ synchronization })` for all the defaults.
  */
 export interface SynchronizationOptions {
-  /** The bus: `new InProcessBus()`, `new RedisSynchronization({...})`, `new AzureServiceBusSynchronization({...})`. */
+  /** The bus: `new InProcessSynchronization()`, `new RedisSynchronization({...})`, `new AzureServiceBusSynchronization({...})`. */
   readonly transport: SynchronizationTransport;
   /**
    * While the link is down: `'serve-local'` keeps serving the local entries (they may go stale until the
@@ -19,16 +20,36 @@ export interface SynchronizationOptions {
    */
   readonly whileDisconnected?: DisconnectedPolicy;
   /**
-   * How often an idle instance publishes a heartbeat, whose echo proves the link still delivers. `0`
-   * turns heartbeats off (then only disconnections the transport reports are detected).
+   * How often an idle instance checks its link: it sends a probe that only it receives (or, on a transport
+   * without probes, a heartbeat on the shared channel), whose echo proves the link still delivers. After an
+   * interval in which it published invalidations, it also sends one heartbeat on the shared channel, so
+   * that another instance that lost its last invalidation notices within about one interval. `0` turns
+   * heartbeats off (then only disconnections the transport reports are detected, and a stalled link is
+   * never replaced).
    * @default 5000
    */
   readonly heartbeatIntervalMs?: number;
   /**
-   * How long a published message may go without its echo before the link counts as down (a gap).
-   * @default 3 × {@link SynchronizationOptions.heartbeatIntervalMs}
+   * How long a message or probe may go without its echo before the link counts as stalled: it is reported
+   * down, the connection is closed and a new one opened, and a gap is recovered once an echo comes back.
+   * With the default, a link that goes silent is reported down within three intervals.
+   * @default 2 × {@link SynchronizationOptions.heartbeatIntervalMs}
    */
   readonly heartbeatTimeoutMs?: number;
+  /**
+   * How long `initialize()` waits for the transport to connect and for the engine's first message to come
+   * back through the bus, the proof that the subscription is active.
+   * @default 10000
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Senders whose sequence numbers are remembered for detecting lost messages on an ordered bus; beyond
+   * it, those heard from least recently are forgotten. About 100 bytes each.
+   * @default 10000
+   */
+  readonly maxTrackedSenders?: number;
+  /** The clock and timers of heartbeats, echo deadlines, backoff and reconnection: inject one in tests. @default Node's timers */
+  readonly scheduler?: Scheduler;
   /**
    * Attempts to publish one message before it is given up and reported with an `error` event.
    * @default 12
@@ -58,6 +79,13 @@ function nonNegative(option: string, value: number): number {
   return value;
 }
 
+function positiveInteger(option: string, value: number): number {
+  if (!(Number.isInteger(value) && value >= 1)) {
+    throw new CacheConfigurationError(`synchronization.${option}`, `expected a positive integer, got ${String(value)}.`);
+  }
+  return value;
+}
+
 function isTransport(value: unknown): value is SynchronizationTransport {
   return typeof value === 'object' && value !== null && typeof (value as SynchronizationTransport).connect === 'function';
 }
@@ -68,7 +96,7 @@ export function resolveSynchronizationOptions(option: SynchronizationTransport |
   if (!isTransport(options.transport)) {
     throw new CacheConfigurationError(
       'synchronization',
-      'expected a transport (an object with connect(), such as new InProcessBus() or new RedisSynchronization({...})) or { transport, ... }.',
+      'expected a transport (an object with connect(), such as new InProcessSynchronization() or new RedisSynchronization({...})) or { transport, ... }.',
     );
   }
   const policy = options.whileDisconnected ?? 'serve-local';
@@ -80,15 +108,16 @@ export function resolveSynchronizationOptions(option: SynchronizationTransport |
   if (!(Number.isInteger(publishAttempts) && publishAttempts >= 1)) {
     throw new CacheConfigurationError('synchronization.publishAttempts', `expected an integer of at least 1, got ${String(publishAttempts)}.`);
   }
-  const maxPendingInvalidations = options.maxPendingInvalidations ?? 100_000;
-  if (!(Number.isInteger(maxPendingInvalidations) && maxPendingInvalidations >= 1)) {
-    throw new CacheConfigurationError('synchronization.maxPendingInvalidations', `expected a positive integer, got ${String(maxPendingInvalidations)}.`);
-  }
+  const maxPendingInvalidations = positiveInteger('maxPendingInvalidations', options.maxPendingInvalidations ?? 100_000);
+  const maxTrackedSenders = positiveInteger('maxTrackedSenders', options.maxTrackedSenders ?? 10_000);
   return {
     transport: options.transport,
     whileDisconnected: policy,
     heartbeatIntervalMs,
-    heartbeatTimeoutMs: nonNegative('heartbeatTimeoutMs', options.heartbeatTimeoutMs ?? heartbeatIntervalMs * 3),
+    heartbeatTimeoutMs: nonNegative('heartbeatTimeoutMs', options.heartbeatTimeoutMs ?? heartbeatIntervalMs * 2),
+    connectTimeoutMs: nonNegative('connectTimeoutMs', options.connectTimeoutMs ?? 10_000),
+    maxTrackedSenders,
+    scheduler: options.scheduler ?? realScheduler,
     publishAttempts,
     initialRetryDelayMs: nonNegative('initialRetryDelayMs', options.initialRetryDelayMs ?? 50),
     maxRetryDelayMs: nonNegative('maxRetryDelayMs', options.maxRetryDelayMs ?? 5000),

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { SynchronizationError } from '../errors';
-import type { EventHub, GapReason } from '../service/events';
-import { emptySynchronizationStats, type SynchronizationStats } from '../service/stats';
+import { CachetError, SynchronizationError } from '../errors';
+import { EchoTracker } from './echo-tracker';
 import type { DropReason, Invalidation } from './envelope';
-import { decodeEnvelopeOf, type EnvelopeContent, encodeAfterPrefix, envelopeOverheadBytes, listItemBytes, namespacePrefix, ownSequence, senderPrefix } from './envelope-codec';
-import { type OutgoingMessage, PublishQueue } from './publish-queue';
+import {
+  decodeEnvelope,
+  decodeEnvelopeOf,
+  type EnvelopeContent,
+  encodeAfterPrefix,
+  encodeProbe,
+  envelopeOverheadBytes,
+  namespacePrefix,
+  ownSequence,
+  senderPrefix,
+} from './envelope-codec';
+import type { TimerHandle } from './scheduler';
+import { type OutgoingMessage, Sender } from './sender';
+import { SequenceTracker } from './sequence-tracker';
 import type { ResolvedSynchronizationOptions } from './synchronization-options';
+import { emptySynchronizationStats, type GapReason, type SynchronizationEvents, type SynchronizationStats } from './synchronization-events';
 import type { TransportConnection, TransportListener } from './transport';
 
 /** What the engine asks of the caching service it keeps coherent. */
@@ -16,37 +28,60 @@ export interface SynchronizationSink {
   recoverFromGap(): void;
   /** While `true`, cached methods run uncached (the `'bypass'` policy during an outage). */
   setBypass(bypass: boolean): void;
+  /** Tells the service's listeners. */
+  emit<E extends keyof SynchronizationEvents>(name: E, event: SynchronizationEvents[E]): void;
 }
 
 /** What a heartbeat carries: nothing to invalidate. */
 const HEARTBEAT: EnvelopeContent = { keys: [], dependencies: [], all: false, heartbeat: true };
+/** The payload limit assumed until a transport has connected. */
+const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
 
-/** Senders remembered for sequence checks; the oldest are forgotten beyond this. */
-const MAX_TRACKED_SENDERS = 1024;
+function ignore(): void {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
  * The synchronization engine: one per caching service. It owns everything a transport does not: the
- * envelope, batching, dropping its own echoes, liveness by heartbeat, detecting lost messages, and the
- * gap policy. The transport only moves bytes.
+ * envelope, batching, recognising its own echoes, liveness, detecting lost messages, replacing a stalled
+ * connection, and the gap policy. The transport only moves text.
+ *
+ * Liveness: every message and probe this instance sends must come back within `heartbeatTimeoutMs`. An
+ * idle instance sends a probe each interval, which only it receives when the transport offers probes; a
+ * silence beyond the timeout is a stall, which is reported down and answered with a new connection. Up is
+ * declared only when something sent after the outage began has come back.
+ *
+ * Loss detection on ordered buses: each sender numbers its messages; a jump is a gap. After an interval in
+ * which it published invalidations, an instance sends one heartbeat on the shared channel, so that a lost
+ * last invalidation shows as a jump within about one interval, while an idle farm sends nothing shared.
  */
 export class Synchronizer {
   /** This instance's id on the bus. */
   readonly instanceId = randomUUID();
   readonly stats: SynchronizationStats = emptySynchronizationStats();
   private connection: TransportConnection | undefined;
-  private readonly queue: PublishQueue;
+  /** Counts connections: calls from the listener of a replaced connection are ignored. */
+  private connectionNumber = 0;
+  private readonly sender: Sender;
+  private readonly echoes = new EchoTracker();
+  private readonly sequences: SequenceTracker;
   private sequence = 0;
-  private readonly lastSequenceBySender = new Map<string, number>();
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  /** Whether anything was handed to the transport since the last heartbeat tick (which then needs no heartbeat). */
-  private publishedSinceBeat = false;
-  /** The oldest message the bus accepted whose echo has not come back, with when it was accepted. */
-  private awaitingEcho: { sequence: number; since: number } | undefined;
-  private lastAccepted: { sequence: number; since: number } | undefined;
-  /** The highest sequence whose echo came back; a transport may confirm a publish only after its echo (Redis does). */
-  private highestEcho = 0;
+  private probes = 0;
+  private tickTimer: TimerHandle | undefined;
+  private deadlineTimer: TimerHandle | undefined;
+  /** Whether invalidations were published since the last tick (which then sends a shared heartbeat). */
+  private invalidationsSinceTick = false;
   private downSince = 0;
   private downCause: GapReason = 'disconnect';
+  /** When the current connection was requested: a link down for a timeout since then is replaced. */
+  private connectedAt = 0;
+  private reconnecting = false;
+  /** The latest reason the transport gave for being down, or why connecting failed. */
+  private lastProblem: Error | undefined;
+  /** Settles `start()` once the first echo is back. */
+  private firstEcho: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   /** How every message this instance publishes begins, to know its echoes at a glance. */
   private readonly ownPrefix: string;
   /** How every message of this namespace begins. */
@@ -58,21 +93,21 @@ export class Synchronizer {
     private readonly options: ResolvedSynchronizationOptions,
     private readonly namespace: string,
     private readonly sink: SynchronizationSink,
-    private readonly events: EventHub,
   ) {
     this.ownPrefix = senderPrefix(namespace, this.instanceId);
     this.namespacePrefix = namespacePrefix(namespace);
-    this.queue = new PublishQueue(
+    this.sequences = new SequenceTracker(options.maxTrackedSenders);
+    this.sender = new Sender(
       {
-        maxPayloadBytes: () => this.connection?.maxPayloadBytes ?? 64 * 1024,
+        maxPayloadBytes: () => this.connection?.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
         overheadBytes: envelopeOverheadBytes(namespace, this.instanceId),
-        itemBytes: listItemBytes,
         maxPendingItems: options.maxPendingInvalidations,
         attempts: options.publishAttempts,
         initialRetryDelayMs: options.initialRetryDelayMs,
         maxRetryDelayMs: options.maxRetryDelayMs,
       },
-      { encode: this.encode, send: this.send, sent: this.accepted, failed: this.publishFailed },
+      { encode: this.encode, send: this.send, accepted: this.accepted, failed: this.publishFailed },
+      options.scheduler,
     );
   }
 
@@ -81,48 +116,83 @@ export class Synchronizer {
     return this.options.transport.name;
   }
 
-  /** Connects and resolves once the subscription is active. */
+  /**
+   * Connects, and resolves once the engine's first message has come back through the bus: the subscription
+   * is active end to end.
+   * @throws the transport's own {@link CachetError} when it gives one, otherwise {@link SynchronizationError} (`E_SYNC_CONNECT`).
+   */
   async start(): Promise<void> {
     this.stats.state = 'connecting';
-    const listener: TransportListener = {
-      message: this.receive,
-      down: (reason) => this.linkLost(reason, 'disconnect'),
-      up: () => this.linkRestored(),
-    };
+    const { scheduler, connectTimeoutMs, transport } = this.options;
+    const firstEcho = new Promise<never>((resolve, reject) => (this.firstEcho = { resolve: resolve as () => void, reject }));
+    const timer = scheduler.setTimeout(() => this.firstEcho?.reject(this.nothingCameBack()), connectTimeoutMs);
+    this.connectedAt = scheduler.now();
+    const connecting = transport.connect(this.listenerFor(++this.connectionNumber));
     try {
-      this.connection = await this.options.transport.connect(listener);
+      // The echo cannot come before the connection; racing it only bounds a connect() that hangs.
+      this.connection = await Promise.race([connecting, firstEcho]);
+      this.scheduleTick();
+      this.probe();
+      await firstEcho;
     } catch (error) {
-      this.stats.state = 'idle';
-      if (error instanceof SynchronizationError) throw error;
-      throw new SynchronizationError('E_SYNC_CONNECT', this.transportName, `could not connect: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-    }
-    if (this.stats.state === 'connecting') this.stats.state = 'up';
-    // Whatever was cached before the subscription was active may have missed invalidations.
-    this.sink.recoverFromGap();
-    if (this.stats.state === 'up') this.queue.setLinkUp(true);
-    if (this.options.heartbeatIntervalMs > 0) {
-      this.heartbeatTimer = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
-      this.heartbeatTimer.unref();
+      if (!this.closed) this.stats.state = 'idle';
+      this.stopTimers();
+      this.connection = undefined;
+      connecting.then((connection) => connection.close(), ignore).catch(ignore);
+      throw error instanceof CachetError ? error : new SynchronizationError('E_SYNC_CONNECT', transport.name, `could not connect: ${messageOf(error)}`, { cause: error });
+    } finally {
+      scheduler.clearTimeout(timer);
+      this.firstEcho = undefined;
     }
   }
 
   /** Queues an invalidation for every other instance. */
   publish(invalidation: Invalidation): void {
-    this.queue.push(invalidation);
+    this.invalidationsSinceTick = true;
+    this.sender.push(invalidation);
+  }
+
+  /**
+   * Queues an invalidation; resolves once the bus accepted it (and everything queued before it), rejects
+   * with a {@link SynchronizationError} when it is given up or the service is disposed first.
+   */
+  publishAndConfirm(invalidation: Invalidation): Promise<void> {
+    this.invalidationsSinceTick = true;
+    return this.sender.pushAndConfirm(invalidation);
   }
 
   /** Flushes queued publishes (waiting at most `disposeTimeoutMs`), then closes the connection. */
   async close(): Promise<void> {
     if (this.stats.state === 'closed') return;
-    clearInterval(this.heartbeatTimer);
-    if (this.connection !== undefined && this.queue.hasBacklog) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.queue.drain(), new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.disposeTimeoutMs)))]);
-      clearTimeout(timer);
+    this.stopTimers();
+    const { scheduler, disposeTimeoutMs } = this.options;
+    if (this.connection !== undefined && this.stats.state === 'up' && !this.sender.idle) {
+      let timer: TimerHandle | undefined;
+      await Promise.race([this.sender.drain(), new Promise<void>((resolve) => (timer = scheduler.setTimeout(resolve, disposeTimeoutMs)))]);
+      scheduler.clearTimeout(timer);
     }
-    this.queue.stop(new SynchronizationError('E_SYNC_PUBLISH', this.transportName, 'the caching service was disposed before this invalidation could be published.'));
+    const disposed = new SynchronizationError('E_SYNC_PUBLISH', this.transportName, 'the caching service was disposed before this invalidation could be published.');
+    this.sender.stop(disposed);
+    this.firstEcho?.reject(disposed);
     this.stats.state = 'closed';
-    await this.connection?.close();
+    const connection = this.connection;
+    this.connection = undefined;
+    await connection?.close();
+  }
+
+  private listenerFor(connectionNumber: number): TransportListener {
+    const current = (): boolean => connectionNumber === this.connectionNumber && this.stats.state !== 'closed';
+    return {
+      message: (payload) => {
+        if (current()) this.receive(payload);
+      },
+      down: (reason) => {
+        if (current()) this.transportDown(reason);
+      },
+      up: () => {
+        if (current()) this.probe();
+      },
+    };
   }
 
   private readonly encode = (batch: Invalidation | 'heartbeat'): OutgoingMessage => {
@@ -133,15 +203,12 @@ export class Synchronizer {
   private readonly send = (message: OutgoingMessage): Promise<void> => {
     const connection = this.connection;
     if (connection === undefined) return Promise.reject(new Error('not connected'));
-    this.publishedSinceBeat = true;
+    this.echoes.expectMessage(message.sequence, message.payload, this.options.scheduler.now());
     return connection.publish(message.payload);
   };
 
-  private readonly accepted = (message: OutgoingMessage): void => {
+  private readonly accepted = (): void => {
     this.stats.published++;
-    const now = performance.now();
-    this.lastAccepted = { sequence: message.sequence, since: now };
-    if (message.sequence > this.highestEcho) this.awaitingEcho ??= this.lastAccepted;
   };
 
   private readonly publishFailed = (error: unknown, attempts: number): void => {
@@ -150,94 +217,203 @@ export class Synchronizer {
       error instanceof SynchronizationError
         ? error
         : new SynchronizationError('E_SYNC_PUBLISH', this.transportName, `an invalidation could not be published after ${attempts} attempts; other instances may serve stale entries until their own gap detection clears them.`, { cause: error });
-    this.events.emit('error', { error: failure, operation: 'publish' });
+    this.sink.emit('error', { error: failure, operation: 'publish' });
   };
 
   private readonly receive = (payload: string): void => {
     this.stats.received++;
-    // Our own messages come back too: recognised by their first bytes, not parsed.
-    const echo = ownSequence(payload, this.ownPrefix);
-    if (echo !== undefined) return this.echoed(echo);
+    // Our own messages come back too: recognised by their first bytes, then compared whole.
+    const own = ownSequence(payload, this.ownPrefix);
+    if (own !== undefined) return this.ownMessage(payload, own);
     const decoded = decodeEnvelopeOf(payload, this.namespace, this.namespacePrefix, this.lastRemoteSender);
     if (!decoded.ok) return this.drop(decoded.reason);
     const envelope = decoded.envelope;
     if (envelope.namespace !== this.namespace) return this.drop('namespace');
-    if (envelope.sender === this.instanceId) return this.echoed(envelope.sequence);
+    // Our id in another form than we write: not our message, whatever it claims.
+    if (envelope.sender === this.instanceId) return this.drop('corrupt');
     this.lastRemoteSender = envelope.sender;
-    if (this.connection?.ordered === true) this.checkSequence(envelope.sender, envelope.sequence);
+    if (this.connection?.ordered === true && this.sequences.observe(envelope.sender, envelope.sequence)) this.recover('sequence', 0);
     if (envelope.heartbeat) return;
     this.stats.applied++;
     this.sink.applyRemote(envelope);
   };
 
+  /** A payload in this instance's own form: an echo when it is exactly something sent and awaited. */
+  private ownMessage(payload: string, sequence: number): void {
+    const since = this.echoes.confirm(payload, sequence);
+    if (since === undefined) {
+      // A late copy of something already settled is harmless; anything else under our id is not ours.
+      if (!(sequence <= this.sequence && decodeEnvelope(payload).ok)) this.drop('corrupt');
+      return;
+    }
+    this.stats.echoes++;
+    if (this.stats.state === 'connecting') this.connected();
+    else if (this.stats.state === 'down' && since >= this.downSince) this.restored();
+  }
+
   private drop(reason: DropReason): void {
     this.stats.dropped[reason]++;
-    this.events.emit('dropped-message', { reason });
+    this.sink.emit('dropped-message', { reason });
   }
 
-  private echoed(sequence: number): void {
-    this.stats.echoes++;
-    if (sequence > this.highestEcho) this.highestEcho = sequence;
-    const awaiting = this.awaitingEcho;
-    if (awaiting !== undefined && sequence >= awaiting.sequence) {
-      const latest = this.lastAccepted;
-      this.awaitingEcho = latest !== undefined && latest.sequence > sequence ? latest : undefined;
+  /** The first echo: the subscription is active, and whatever was cached before may have missed invalidations. */
+  private connected(): void {
+    this.stats.state = 'up';
+    this.sink.recoverFromGap();
+    this.sender.setLinkUp(true);
+    this.firstEcho?.resolve();
+  }
+
+  /** Sends a message only this instance receives (a shared heartbeat where the transport has no probes). */
+  private probe(): void {
+    const connection = this.connection;
+    if (connection === undefined) return;
+    const now = this.options.scheduler.now();
+    let sent: Promise<void>;
+    try {
+      if (connection.probe !== undefined) {
+        const payload = encodeProbe(this.ownPrefix, this.sequence, ++this.probes);
+        this.echoes.expectProbe(payload, now);
+        sent = connection.probe(payload);
+      } else {
+        const message = this.encode('heartbeat');
+        this.echoes.expectMessage(message.sequence, message.payload, now);
+        sent = connection.publish(message.payload);
+      }
+    } catch {
+      return;
     }
-    if (this.stats.state === 'down' && this.downCause === 'heartbeat') this.linkRestored();
+    // A probe that fails is never echoed: the deadline notices.
+    sent.catch(ignore);
+    this.armDeadline(now);
   }
 
-  /** On an ordered bus, a jump in a sender's sequence means messages from it were lost. */
-  private checkSequence(sender: string, sequence: number): void {
-    const last = this.lastSequenceBySender.get(sender);
-    if (last !== undefined && sequence <= last) return;
-    if (last === undefined && this.lastSequenceBySender.size >= MAX_TRACKED_SENDERS) {
-      const oldest = this.lastSequenceBySender.keys().next().value;
-      if (oldest !== undefined) this.lastSequenceBySender.delete(oldest);
+  private scheduleTick(): void {
+    const interval = this.options.heartbeatIntervalMs;
+    if (interval > 0) this.tickTimer = this.options.scheduler.setTimeout(this.tick, interval);
+  }
+
+  private readonly tick = (): void => {
+    this.scheduleTick();
+    const state = this.stats.state;
+    if (state === 'up') {
+      if (this.stalled()) return;
+      if (this.invalidationsSinceTick && this.connection?.probe !== undefined) this.sender.pushHeartbeat();
+      else if (this.echoes.isEmpty) this.probe();
+      this.invalidationsSinceTick = false;
+    } else if (state === 'down' || state === 'connecting') {
+      if (state === 'down' && !this.reconnecting && this.options.scheduler.now() - Math.max(this.downSince, this.connectedAt) >= this.options.heartbeatTimeoutMs) {
+        this.reconnect();
+      } else {
+        this.probe();
+      }
     }
-    this.lastSequenceBySender.set(sender, sequence);
-    if (last !== undefined && sequence > last + 1) this.recover('sequence', 0);
+  };
+
+  /** Checks the oldest expectation at `since + heartbeatTimeoutMs`, unless a check is already due. */
+  private armDeadline(since: number): void {
+    if (this.deadlineTimer !== undefined || this.options.heartbeatIntervalMs === 0) return;
+    const delay = since + this.options.heartbeatTimeoutMs - this.options.scheduler.now();
+    this.deadlineTimer = this.options.scheduler.setTimeout(this.deadlinePassed, Math.max(0, delay));
   }
 
-  private beat(): void {
-    const now = performance.now();
-    const awaiting = this.awaitingEcho;
-    if (this.stats.state === 'up' && awaiting !== undefined && now - awaiting.since > this.options.heartbeatTimeoutMs) {
-      this.linkLost(new Error(`no echo of message ${awaiting.sequence} within ${this.options.heartbeatTimeoutMs} ms`), 'heartbeat');
-    }
-    if (!this.publishedSinceBeat) this.queue.pushHeartbeat();
-    this.publishedSinceBeat = false;
+  private readonly deadlinePassed = (): void => {
+    this.deadlineTimer = undefined;
+    if (this.stats.state !== 'up' || this.stalled()) return;
+    const oldest = this.echoes.oldestSince();
+    if (oldest !== undefined) this.armDeadline(oldest);
+  };
+
+  /** Whether the oldest expectation has waited out the timeout; if so, the link is replaced. */
+  private stalled(): boolean {
+    const oldest = this.echoes.oldestSince();
+    const { heartbeatTimeoutMs, scheduler } = this.options;
+    if (oldest === undefined || scheduler.now() - oldest < heartbeatTimeoutMs) return false;
+    this.markDown(new SynchronizationError('E_SYNC_STALLED', this.transportName, `nothing sent came back within ${heartbeatTimeoutMs} ms (heartbeatTimeoutMs): the link has stalled; replacing the connection.`), 'heartbeat');
+    this.reconnect();
+    return true;
   }
 
-  private linkLost(reason: Error, cause: GapReason): void {
-    if (this.stats.state === 'closed') return;
-    if (cause === 'disconnect') this.queue.setLinkUp(false);
+  private transportDown(reason: Error): void {
+    this.lastProblem = reason;
+    if (this.stats.state === 'up' || this.stats.state === 'down') this.markDown(reason, 'disconnect');
+  }
+
+  private markDown(reason: Error, cause: GapReason): void {
     if (this.stats.state === 'down') {
       if (cause === 'disconnect') this.downCause = cause;
       return;
     }
     this.stats.state = 'down';
-    this.downSince = performance.now();
+    this.downSince = this.options.scheduler.now();
     this.downCause = cause;
-    this.awaitingEcho = undefined;
+    this.sender.setLinkUp(false);
     if (this.options.whileDisconnected === 'bypass') this.sink.setBypass(true);
-    this.events.emit('sync-down', { reason });
+    this.sink.emit('sync-down', { reason });
   }
 
-  private linkRestored(): void {
-    if (this.stats.state !== 'down') return;
+  /** Closes the current connection (without waiting on it: it may be dead) and opens a new one. */
+  private reconnect(): void {
+    if (this.reconnecting || this.stats.state === 'closed') return;
+    this.reconnecting = true;
+    this.stats.reconnects++;
+    this.connectedAt = this.options.scheduler.now();
+    const previous = this.connection;
+    this.connection = undefined;
+    this.echoes.clear();
+    previous?.close().catch(ignore);
+    const connectionNumber = ++this.connectionNumber;
+    this.options.transport
+      .connect(this.listenerFor(connectionNumber))
+      .then(
+        (connection) => {
+          if (connectionNumber !== this.connectionNumber || this.stats.state === 'closed') return void connection.close().catch(ignore);
+          this.connection = connection;
+          this.probe();
+        },
+        (error: unknown) => {
+          this.lastProblem = error instanceof Error ? error : new Error(String(error));
+        },
+      )
+      .finally(() => (this.reconnecting = false));
+  }
+
+  /** Something sent since the outage began came back: the link delivers again. */
+  private restored(): void {
     this.stats.state = 'up';
-    const downForMs = performance.now() - this.downSince;
+    const downForMs = this.options.scheduler.now() - this.downSince;
     // Other senders' sequences moved on while we were away; the clear below covers that gap already.
-    this.lastSequenceBySender.clear();
+    this.sequences.clear();
+    this.echoes.clear();
     this.recover(this.downCause, downForMs);
     this.sink.setBypass(false);
-    this.queue.setLinkUp(true);
-    this.events.emit('sync-up', { downForMs });
+    this.sender.setLinkUp(true);
+    this.sink.emit('sync-up', { downForMs });
   }
 
   private recover(reason: GapReason, downForMs: number): void {
     this.stats.gaps++;
     this.sink.recoverFromGap();
-    this.events.emit('gap', { reason, downForMs });
+    this.sink.emit('gap', { reason, downForMs });
+  }
+
+  /** Why `initialize()` gives up waiting: the transport's own error when it reported one, or the silence. */
+  private nothingCameBack(): CachetError {
+    const problem = this.lastProblem;
+    if (problem instanceof CachetError) return problem;
+    const { connectTimeoutMs } = this.options;
+    return new SynchronizationError('E_SYNC_CONNECT', this.transportName, `nothing sent came back through the bus within ${connectTimeoutMs} ms (connectTimeoutMs): the subscription is not active.`, { cause: problem });
+  }
+
+  private get closed(): boolean {
+    return this.stats.state === 'closed';
+  }
+
+  private stopTimers(): void {
+    const { scheduler } = this.options;
+    if (this.tickTimer !== undefined) scheduler.clearTimeout(this.tickTimer);
+    if (this.deadlineTimer !== undefined) scheduler.clearTimeout(this.deadlineTimer);
+    this.tickTimer = undefined;
+    this.deadlineTimer = undefined;
   }
 }

@@ -1,24 +1,27 @@
 /**
  * The contract a synchronization transport implements: move opaque text messages between instances and
- * say whether the link is up. A transport never parses messages, filters its own echoes, batches, retries
- * on a policy of its own, or touches a cache: the synchronization engine in `@cachet/core` does all of
- * that once, for every transport.
+ * say whether the link is up. A transport publishes text, delivers text, reports up and down, and closes.
+ * It never parses messages, filters its own echoes, batches, retries, times anything out or decides that a
+ * link is dead: the synchronization engine in `@cachet/core` does all of that once, for every transport.
+ * When the engine finds a link stalled (its own messages stop coming back), it closes the connection and
+ * calls {@link SynchronizationTransport.connect} again.
  *
  * @example
  * ```ts
- * const service = CachingService.create({ synchronization: new InProcessBus() });
+ * const service = CachingService.create({ synchronization: new InProcessSynchronization() });
  * ```
  */
 export interface SynchronizationTransport {
   /** A short name for logs, events and errors, such as `redis` or `azure-service-bus`. */
   readonly name: string;
   /**
-   * Opens one connection for one caching service.
+   * Opens one connection for one caching service; called again after the engine closed a stalled one.
    *
-   * Resolves only once the subscription is active: a message that any connection publishes after this
-   * promise resolves must reach `listener.message`. Rejects with a clear error when the transport cannot
-   * connect (bad address, bad credentials, missing rights); the engine reports it to the caller of
-   * `initialize()`.
+   * Resolves once the connection can publish and its subscription has been requested. The engine then
+   * proves the subscription end to end: `initialize()` resolves only once the engine's first message has
+   * come back through the bus. Rejects when the transport cannot connect; a {@link CachetError} subclass
+   * (such as a transport's own error for missing rights) reaches the caller of `initialize()` unchanged,
+   * anything else is wrapped in a `SynchronizationError` (`E_SYNC_CONNECT`).
    */
   connect(listener: TransportListener): Promise<TransportConnection>;
 }
@@ -26,8 +29,8 @@ export interface SynchronizationTransport {
 /** What a transport calls back into: received messages and the state of its link. */
 export interface TransportListener {
   /**
-   * A message received from the bus, including this connection's own publications (the engine drops
-   * those). Messages are text; a transport whose bus delivers bytes decodes them as UTF-8.
+   * A message received from the bus, including this connection's own publications and probes (the engine
+   * recognises those). Messages are text; a transport whose bus delivers bytes decodes them as UTF-8.
    */
   message(payload: string): void;
   /**
@@ -35,7 +38,11 @@ export interface TransportListener {
    * May be called more than once for one outage.
    */
   down(reason: Error): void;
-  /** The link and the subscription are active again after a {@link TransportListener.down}. */
+  /**
+   * The transport believes the link and the subscription are active again after a
+   * {@link TransportListener.down}. The engine confirms it with a message of its own before it reports the
+   * link up; a transport that cannot know when it is back need never call this.
+   */
   up(): void;
 }
 
@@ -54,10 +61,21 @@ export interface TransportConnection {
   readonly ordered: boolean;
   /**
    * Publishes one payload to every connection of the bus, this one included. Resolves when the bus has
-   * accepted it, which a transport may learn from the payload's own copy coming back (it then reaches
-   * `listener.message` first); rejects when it could not (the engine retries with backoff).
+   * accepted it; rejects when it could not (the engine retries with backoff). It need not time out: the
+   * engine notices a publish that never settles.
    */
   publish(payload: string): Promise<void>;
-  /** Closes the connection and releases what the transport created for it. Idempotent. */
+  /**
+   * Optional. Publishes one payload that only this connection receives, along the same path as
+   * {@link TransportConnection.publish} (for example on a channel of its own): the engine's private
+   * liveness probe. With it, an idle instance costs the bus and the other instances nothing; without it,
+   * the engine proves liveness with heartbeats on the shared channel, which every instance receives, so the
+   * idle cost of a farm grows with the square of its size.
+   */
+  probe?(payload: string): Promise<void>;
+  /**
+   * Closes the connection and releases what the transport created for it. Idempotent, and prompt even on a
+   * dead link: the engine closes stalled connections before it opens new ones.
+   */
   close(): Promise<void>;
 }

@@ -30,10 +30,15 @@ export class FaultInjectingTransport implements SynchronizationTransport {
     };
     const connection = await this.inner.connect(guarded);
     this.listeners.add(listener);
+    const guard =
+      (send: (payload: string) => Promise<void>) =>
+      (payload: string): Promise<void> =>
+        this.cut ? Promise.reject(new Error('link cut by FaultInjectingTransport')) : send.call(connection, payload);
     return {
       maxPayloadBytes: connection.maxPayloadBytes,
       ordered: connection.ordered,
-      publish: (payload) => (this.cut ? Promise.reject(new Error('link cut by FaultInjectingTransport')) : connection.publish(payload)),
+      publish: guard(connection.publish),
+      ...(connection.probe !== undefined ? { probe: guard(connection.probe) } : {}),
       close: async () => {
         this.listeners.delete(listener);
         await connection.close();

@@ -19,7 +19,7 @@ describe('RedisSynchronization options', () => {
     ['an empty channel', { connection: 'redis://localhost', channel: '' }, 'channel'],
     ['a non-string channel', { connection: 'redis://localhost', channel: 42 }, 'channel'],
     ['a negative connect timeout', { connection: 'redis://localhost', connectTimeoutMs: -1 }, 'connectTimeoutMs'],
-    ['a fractional publish timeout', { connection: 'redis://localhost', publishTimeoutMs: 1.5 }, 'publishTimeoutMs'],
+    ['a fractional connect timeout', { connection: 'redis://localhost', connectTimeoutMs: 1.5 }, 'connectTimeoutMs'],
   ])('rejects %s with an error naming the option', (_label, options, option) => {
     const create = construct(options);
     expect(create).toThrow(RedisSynchronizationOptionError);

@@ -18,6 +18,18 @@ function configurationError(run: () => unknown): CacheConfigurationError {
 
 describe('MemoryBackend', () => {
   describe('bounds', () => {
+    it('reports maxEntries as its capacity, 10,000 by default', () => {
+      expect(new MemoryBackend({ maxEntries: 3 }).capacity).toBe(3);
+      expect(new MemoryBackend().capacity).toBe(10_000);
+    });
+
+    it('finds an entry stored under a concatenated key by an equal key built any other way', () => {
+      const backend = new MemoryBackend();
+      const id = 42;
+      backend.set('shop:Users.getUser(' + id + ',{"include":["teams"]})', 'stored', {});
+      expect(backend.get(['shop:Users.getUser(42', '{"include":["teams"]})'].join(','), false)).toBe('stored');
+    });
+
     it('holds at most maxEntries, pushing out the least recently used', () => {
       const backend = new MemoryBackend({ maxEntries: 3 });
       backend.set('a', 1, {});

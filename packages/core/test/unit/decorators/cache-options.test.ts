@@ -204,6 +204,7 @@ describe('@Cache options', () => {
     }).toThrow(CacheConfigurationError);
     expect(() => {
       class Both {
+        // @ts-expect-error: both lifetimes do not compile; JavaScript callers get the runtime check.
         @Cache({ ttl: 1, slidingExpiration: 1 })
         read(): number {
           return 1;

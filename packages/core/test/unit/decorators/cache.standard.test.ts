@@ -1,4 +1,4 @@
-import { Cache } from '@cachet/core';
+import { Cache, InvalidateCache } from '@cachet/core';
 import { useFreshDefaultService } from '../support/fresh-default-service';
 
 const fresh = useFreshDefaultService();
@@ -30,5 +30,27 @@ describe('@Cache on private methods (standard decorators only)', () => {
     expect(new Books().get(1)).toBe('book 1');
     expect(new Films().get(1)).toBe('film 1');
     expect(keys).toEqual(['cachet:Books.#load(1)', 'cachet:Films.#load(1)']);
+  });
+
+  it('invalidates a #private cached method named as a plain string, which the compiler cannot check', () => {
+    let runs = 0;
+    class Rates {
+      get(): number {
+        return this.#load();
+      }
+
+      @Cache()
+      #load(): number {
+        return ++runs;
+      }
+
+      @InvalidateCache('#load' as string)
+      refresh(): void {}
+    }
+    const rates = new Rates();
+    expect(rates.get()).toBe(1);
+    expect(rates.get()).toBe(1);
+    rates.refresh();
+    expect(rates.get()).toBe(2);
   });
 });

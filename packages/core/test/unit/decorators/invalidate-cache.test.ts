@@ -239,6 +239,45 @@ describe('@InvalidateCache', () => {
   });
 });
 
+describe('@InvalidateCache names the compiler cannot check', () => {
+  it('invalidates a private cached method named as a plain string', () => {
+    let runs = 0;
+    class Rates {
+      get(): number {
+        return this.load();
+      }
+
+      @Cache()
+      private load(): number {
+        return ++runs;
+      }
+
+      @InvalidateCache('load' as string)
+      refresh(): void {}
+    }
+    const rates = new Rates();
+    expect(rates.get()).toBe(1);
+    rates.refresh();
+    expect(rates.get()).toBe(2);
+  });
+
+  it('invalidates a static cached method of its own class from an instance mutator through () => Class', () => {
+    let runs = 0;
+    class Catalogue {
+      @Cache()
+      static list(): number {
+        return ++runs;
+      }
+
+      @InvalidateCache(() => Catalogue, 'list')
+      add(): void {}
+    }
+    expect(Catalogue.list()).toBe(1);
+    new Catalogue().add();
+    expect(Catalogue.list()).toBe(2);
+  });
+});
+
 describe('@InvalidateCache mappings that cannot be resolved', () => {
   it('names both methods when the method does not exist, before the mutator runs', () => {
     let ran = false;
@@ -248,6 +287,7 @@ describe('@InvalidateCache mappings that cannot be resolved', () => {
         return id;
       }
 
+      // @ts-expect-error: a name the class does not have does not compile; JavaScript callers get the runtime error.
       @InvalidateCache('getOrdr')
       cancel(id: number): void {
         ran = true;
@@ -302,6 +342,7 @@ describe('@InvalidateCache mappings that cannot be resolved', () => {
   it('names the other class when the thunk points at a class without that cached method', () => {
     class Unrelated {}
     class Orders {
+      // @ts-expect-error: a name the other class does not have does not compile; JavaScript callers get the runtime error.
       @InvalidateCache(() => Unrelated, 'getOrder')
       cancel(id: number): void {}
     }

@@ -1,4 +1,4 @@
-import { Cache, CacheKey, CachingContext, CachingService, InProcessBus, InvalidateCache, MemoryBackend } from '@cachet/core';
+import { Cache, CacheKey, CachingContext, CachingService, InProcessSynchronization, InvalidateCache, MemoryBackend } from '@cachet/core';
 import { nextEvent } from '@cachet/core/testing';
 import { deferred } from '../support/deferred';
 
@@ -199,7 +199,7 @@ describe('dependencies of nested cached calls', () => {
   });
 
   it('sends dependency invalidations to the other instances', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessSynchronization();
     const [first, second] = [CachingService.create({ synchronization: bus }), CachingService.create({ synchronization: bus })];
     await Promise.all([first.initialize(), second.initialize()]);
     const [shopA, shopB] = [first.bind(new Shop()), second.bind(new Shop())];

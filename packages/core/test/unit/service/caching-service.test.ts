@@ -3,7 +3,7 @@ import {
   CacheConfigurationError,
   CachingService,
   type CachingServiceOptions,
-  InProcessBus,
+  InProcessSynchronization,
   InvalidateCache,
   MemoryBackend,
   NothingCapturedError,
@@ -88,9 +88,10 @@ describe('CachingService.create', () => {
     ['synchronization', { synchronization: {} as SynchronizationTransport }],
     ['profiles.default.ttl', { profiles: { default: { ttl: -5 } } }],
     ['profiles.hot.slidingExpiration', { profiles: { hot: { slidingExpiration: Number.NaN } } }],
+    // @ts-expect-error: both lifetimes do not compile; JavaScript callers get the runtime check.
     ['profiles.hot.slidingExpiration', { profiles: { hot: { ttl: 1, slidingExpiration: 1 } } }],
     ['profiles.hot.enabled', { profiles: { hot: { enabled: 'yes' as unknown as boolean } } }],
-    ['synchronization.whileDisconnected', { synchronization: { transport: new InProcessBus(), whileDisconnected: 'never' as 'bypass' } }],
+    ['synchronization.whileDisconnected', { synchronization: { transport: new InProcessSynchronization(), whileDisconnected: 'never' as 'bypass' } }],
   ])('rejects an invalid `%s` with CacheConfigurationError naming it', (option, options) => {
     let error: unknown;
     try {
@@ -147,8 +148,8 @@ describe('CachingService.bind', () => {
     expect(service.stats()).toMatchObject({ misses: 1, entries: 1 });
   });
 
-  it('keeps two app instances in one process coherent over an InProcessBus', async () => {
-    const bus = new InProcessBus();
+  it('keeps two app instances in one process coherent over an InProcessSynchronization', async () => {
+    const bus = new InProcessSynchronization();
     const first = createService({ synchronization: bus });
     const second = createService({ synchronization: bus });
     await Promise.all([first.initialize(), second.initialize()]);
@@ -172,7 +173,7 @@ describe('CachingService.bind', () => {
 
 describe('lifecycle', () => {
   it('initialize() is idempotent: it connects once', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessSynchronization();
     let connects = 0;
     const counting: SynchronizationTransport = {
       name: 'counting',

@@ -1,4 +1,4 @@
-import { Cache, CachingService, InProcessBus, InvalidateCache } from '@cachet/core';
+import { Cache, CachingService, InProcessSynchronization, InvalidateCache } from '@cachet/core';
 import { seededRandom, type SeededRandom } from './support/seeded-random';
 
 const SEED = 20_261_104;
@@ -39,7 +39,7 @@ describe('randomized coherence', () => {
   it(`keeps ${SERVICES} services coherent over ${OPERATIONS} random reads and writes (seed ${SEED})`, async () => {
     const random = seededRandom(SEED);
     const db = new Map<number, number>();
-    const bus = new InProcessBus();
+    const bus = new InProcessSynchronization();
     const services = Array.from({ length: SERVICES }, () => CachingService.create({ synchronization: { transport: bus, heartbeatIntervalMs: 0 } }));
     await Promise.all(services.map((service) => service.initialize()));
     const repositories = services.map((service) => service.bind(new Repository(db, random)));

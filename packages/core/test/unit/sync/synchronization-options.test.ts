@@ -1,4 +1,5 @@
-import { CacheConfigurationError, CachingService, InProcessBus, type SynchronizationOptions } from '@cachet/core';
+import { realScheduler } from '../../../src/sync/scheduler';
+import { CacheConfigurationError, CachingService, InProcessSynchronization, type SynchronizationOptions } from '@cachet/core';
 import { resolveSynchronizationOptions } from '../../../src/sync/synchronization-options';
 
 function optionOf(run: () => unknown): string {
@@ -12,14 +13,17 @@ function optionOf(run: () => unknown): string {
 }
 
 describe('synchronization options', () => {
-  const transport = new InProcessBus();
+  const transport = new InProcessSynchronization();
 
   it('accepts a bare transport and fills in every default', () => {
     expect(resolveSynchronizationOptions(transport)).toEqual({
       transport,
       whileDisconnected: 'serve-local',
       heartbeatIntervalMs: 5000,
-      heartbeatTimeoutMs: 15_000,
+      heartbeatTimeoutMs: 10_000,
+      connectTimeoutMs: 10_000,
+      maxTrackedSenders: 10_000,
+      scheduler: realScheduler,
       publishAttempts: 12,
       initialRetryDelayMs: 50,
       maxRetryDelayMs: 5000,
@@ -29,7 +33,7 @@ describe('synchronization options', () => {
   });
 
   it('derives the heartbeat timeout from the interval unless given', () => {
-    expect(resolveSynchronizationOptions({ transport, heartbeatIntervalMs: 100 }).heartbeatTimeoutMs).toBe(300);
+    expect(resolveSynchronizationOptions({ transport, heartbeatIntervalMs: 100 }).heartbeatTimeoutMs).toBe(200);
     expect(resolveSynchronizationOptions({ transport, heartbeatIntervalMs: 100, heartbeatTimeoutMs: 1000 }).heartbeatTimeoutMs).toBe(1000);
   });
 

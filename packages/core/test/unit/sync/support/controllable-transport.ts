@@ -38,9 +38,19 @@ export class ControllableTransport implements SynchronizationTransport {
         confirm?.();
       },
     });
+    const probe = connection.probe;
     return {
       maxPayloadBytes: connection.maxPayloadBytes,
       ordered: connection.ordered,
+      // Probes fare as publishes do, except that they are never counted as confirmed publishes.
+      ...(probe !== undefined
+        ? {
+            probe: async (payload: string) => {
+              if (this.publishes === 'reject') throw new Error('probe refused by ControllableTransport');
+              if (this.publishes !== 'swallow') await probe.call(connection, payload);
+            },
+          }
+        : {}),
       publish: async (payload) => {
         if (this.publishes === 'reject') throw new Error('publish refused by ControllableTransport');
         if (this.publishes === 'confirm-after-echo') {

@@ -1,13 +1,13 @@
-import { InProcessBus } from '@cachet/core';
+import { InProcessSynchronization } from '@cachet/core';
 import { describeTransportConformance } from '@cachet/core/testing';
 
-const buses = new Map<string, InProcessBus>();
+const buses = new Map<string, InProcessSynchronization>();
 
-describeTransportConformance('InProcessBus', {
+describeTransportConformance('InProcessSynchronization', {
   createTransport: (name) => {
     let bus = buses.get(name);
     if (bus === undefined) {
-      bus = new InProcessBus();
+      bus = new InProcessSynchronization();
       buses.set(name, bus);
     }
     return bus;
@@ -16,9 +16,9 @@ describeTransportConformance('InProcessBus', {
   timeoutMs: 1000,
 });
 
-describe('InProcessBus', () => {
+describe('InProcessSynchronization', () => {
   it('delivers asynchronously, never within publish', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessSynchronization();
     const received: string[] = [];
     const connection = await bus.connect({ message: (payload) => received.push(payload), down: () => undefined, up: () => undefined });
     const published = connection.publish('x');
@@ -30,7 +30,7 @@ describe('InProcessBus', () => {
   });
 
   it('refuses to publish on a closed connection and stops delivering to it', async () => {
-    const bus = new InProcessBus();
+    const bus = new InProcessSynchronization();
     const received: string[] = [];
     const closed = await bus.connect({ message: (payload) => received.push(payload), down: () => undefined, up: () => undefined });
     const open = await bus.connect({ message: () => undefined, down: () => undefined, up: () => undefined });

@@ -1,6 +1,8 @@
 import type { Invalidation } from '../../../src/sync/envelope';
-import { decodeEnvelope, encodeEnvelope, envelopeOverheadBytes, listItemBytes } from '../../../src/sync/envelope-codec';
-import { type OutgoingMessage, PublishQueue, type PublishQueueSettings } from '../../../src/sync/publish-queue';
+import { decodeEnvelope, encodeEnvelope, envelopeOverheadBytes } from '../../../src/sync/envelope-codec';
+import { type OutgoingMessage, Sender, type SenderSettings } from '../../../src/sync/sender';
+import { realScheduler, type Scheduler } from '../../../src/sync/scheduler';
+import { ManualScheduler } from '../../../src/testing/manual-scheduler';
 import { type Deferred, deferred, flushMicrotasks } from '../support/deferred';
 
 const NAMESPACE = 'shop';
@@ -13,7 +15,7 @@ interface SendCall {
   readonly settle: Deferred<void>;
 }
 
-/** Drives a PublishQueue with real envelopes and a transport the test controls. */
+/** Drives a Sender with real envelopes and a transport the test controls. */
 class Harness {
   readonly sends: SendCall[] = [];
   readonly accepted: number[] = [];
@@ -23,14 +25,13 @@ class Harness {
   maxPayloadBytes = 64 * 1024;
   private sequence = 0;
   private readonly batches = new Map<number, Invalidation | 'heartbeat'>();
-  readonly queue: PublishQueue;
+  readonly queue: Sender;
 
-  constructor(settings: Partial<PublishQueueSettings> = {}) {
-    this.queue = new PublishQueue(
+  constructor(settings: Partial<SenderSettings> = {}, scheduler: Scheduler = frozenClock) {
+    this.queue = new Sender(
       {
         maxPayloadBytes: () => this.maxPayloadBytes,
         overheadBytes: envelopeOverheadBytes(NAMESPACE, SENDER),
-        itemBytes: listItemBytes,
         maxPendingItems: 1000,
         attempts: 3,
         initialRetryDelayMs: 100,
@@ -53,9 +54,10 @@ class Harness {
           if (this.mode === 'reject') settle.reject(new Error(`bus refused message ${message.sequence}`));
           return settle.promise;
         },
-        sent: (message) => this.accepted.push(message.sequence),
+        accepted: (message) => this.accepted.push(message.sequence),
         failed: (error, attempts) => this.failures.push({ error, attempts }),
       },
+      scheduler,
     );
   }
 
@@ -76,7 +78,7 @@ class Harness {
 
   /** Accepts every send, including the ones this makes, until the queue has nothing left. */
   async acceptAll(): Promise<void> {
-    while (this.queue.hasBacklog) {
+    while (!this.queue.idle) {
       for (const send of this.sends) send.settle.resolve();
       await flushMicrotasks();
     }
@@ -89,19 +91,22 @@ class Harness {
   }
 }
 
+/** Real timers, with a clock that stands still: a burst pushed in a loop is never overdue. */
+const frozenClock: Scheduler = { ...realScheduler, now: () => 0 };
+
 const keys = (...items: string[]): Invalidation => ({ keys: items, dependencies: [], all: false });
 const tags = (...items: string[]): Invalidation => ({ keys: [], dependencies: items, all: false });
 const CLEAR: Invalidation = { keys: [], dependencies: [], all: true };
 
-function upHarness(settings: Partial<PublishQueueSettings> = {}): Harness {
-  const harness = new Harness(settings);
+function upHarness(settings: Partial<SenderSettings> = {}, scheduler?: Scheduler): Harness {
+  const harness = new Harness(settings, scheduler);
   harness.queue.setLinkUp(true);
   return harness;
 }
 
 /** `count` keys pushed one by one (payloads of at most 300 bytes) while a lone `first` is in flight. */
-function burstBehindALoneSend(count: number): { harness: Harness; names: string[] } {
-  const harness = upHarness();
+function burstBehindALoneSend(count: number, scheduler?: Scheduler): { harness: Harness; names: string[] } {
+  const harness = upHarness({}, scheduler);
   harness.maxPayloadBytes = 300;
   harness.queue.push(keys('first'));
   const names = Array.from({ length: count }, (_, i) => `shop:Catalogue.getProduct(${i})`);
@@ -109,7 +114,7 @@ function burstBehindALoneSend(count: number): { harness: Harness; names: string[
   return { harness, names };
 }
 
-describe('PublishQueue', () => {
+describe('Sender', () => {
   it('sends a lone invalidation at once, synchronously within push (no added latency)', () => {
     const harness = upHarness();
     harness.queue.push(keys('a'));
@@ -145,7 +150,7 @@ describe('PublishQueue', () => {
     await harness.acceptLatest();
     expect(harness.sends).toHaveLength(2);
     expect(harness.accepted).toEqual([1, 2]);
-    expect(harness.queue.hasBacklog).toBe(false);
+    expect(!harness.queue.idle).toBe(false);
   });
 
   it('lets a clear supersede pending keys and the keys pushed after it', async () => {
@@ -187,10 +192,10 @@ describe('PublishQueue', () => {
     expect(sent.flatMap((batch) => batch.dependencies)).toEqual(expectedTags);
   });
 
-  it('while a send is in flight, sends each full batch of a burst at once (up to 4), and the rest as the loop goes', async () => {
+  it('while a send is in flight, sends each full batch of a burst at once (up to 4 in flight), and the rest as the loop goes', async () => {
     const { harness, names } = burstBehindALoneSend(60);
-    // Nothing has settled: the lone message and four full batches are out; the rest waits.
-    expect(harness.encodedCount).toBe(5);
+    // Nothing has settled: the lone message and three full batches are out (four in flight); the rest waits.
+    expect(harness.encodedCount).toBe(4);
     for (const { message } of harness.sends) expect(Buffer.byteLength(message.payload)).toBeLessThanOrEqual(300);
     await harness.acceptAll();
     expect(harness.encodedCount).toBeGreaterThan(5);
@@ -199,13 +204,20 @@ describe('PublishQueue', () => {
     expect(harness.accepted).toHaveLength(harness.sends.length);
   });
 
-  it('puts the items of a full batch that failed back in the queue, and sends them later', async () => {
-    const { harness, names } = burstBehindALoneSend(30);
+  it('sends a full batch that failed again after its backoff, and nothing newer meanwhile', async () => {
+    const scheduler = new ManualScheduler();
+    const { harness, names } = burstBehindALoneSend(30, scheduler);
     const refused = harness.sends[2] as SendCall;
     refused.settle.reject(new Error('bus refused a full batch'));
+    for (const send of harness.sends) if (send !== refused) send.settle.resolve();
+    await flushMicrotasks();
+    const sentBeforeBackoff = harness.sends.length;
+    expect(harness.sends.filter((send) => send.message === refused.message)).toHaveLength(1);
+    await scheduler.advance(100); // initialRetryDelayMs
+    expect(harness.sends[sentBeforeBackoff]?.message).toBe(refused.message);
     await harness.acceptAll();
-    const delivered = harness.sentInvalidations.filter((_, index) => harness.sends[index] !== refused).flatMap((invalidation) => invalidation.keys);
-    expect(delivered.filter((key) => key !== 'first').sort()).toEqual([...names].sort());
+    const delivered = harness.sentInvalidations.flatMap((invalidation) => invalidation.keys);
+    expect([...new Set(delivered)].filter((key) => key !== 'first').sort()).toEqual([...names].sort());
     expect(harness.failures).toEqual([]);
   });
 
@@ -270,7 +282,7 @@ describe('PublishQueue', () => {
       expect(harness.failures[0]?.attempts).toBe(4);
       expect(String(harness.failures[0]?.error)).toContain('bus refused message 1');
       expect(await attemptsAfter(10_000)).toBe(4);
-      expect(harness.queue.hasBacklog).toBe(false);
+      expect(!harness.queue.idle).toBe(false);
     });
 
     it('moves on to the next message after giving one up, and succeeds once the bus accepts again', async () => {

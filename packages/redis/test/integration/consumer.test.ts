@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ServiceBusTestPeer } from '../../../azure-service-bus/test/peer';
+import { buildAndRun, describeCell, type ConsumerCell, type ConsumerRun } from '../support/consumer-app';
+import { nodeBinary } from '../support/node-binaries';
+import { assertRedisReachable, REDIS_URL } from '../support/redis-url';
+
+// Packs the packages as they would be published and installs the tarballs into fresh applications, one per
+// cell below. The cells cover every value of every dimension and each risky pair (ESM with standard
+// decorators, CommonJS with experimentalDecorators, Node 20 with standard decorators and its Symbol.metadata
+// polyfill, each ioredis major with each module system and each TypeScript), rather than the full product.
+// Every application runs both connection kinds: a URL, and its own ioredis clients. Two also run the story over
+// Azure Service Bus, against the package's local test peer.
+const cells: readonly ConsumerCell[] = [
+  { module: 'ESM', decorators: 'standard decorators', typescript: 7, ioredis: '^6', node: 24, azure: true },
+  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '5.3.0', node: 20, azure: true },
+  { module: 'ESM', decorators: 'experimentalDecorators', typescript: 7, ioredis: '^5', node: 22, azure: false },
+  { module: 'CommonJS', decorators: 'standard decorators', typescript: 7, ioredis: '6.0.0', node: 22, azure: false },
+  { module: 'ESM', decorators: 'standard decorators', typescript: 6, ioredis: '^6', node: 20, azure: false },
+];
+/** Applications built at once: installs wait on the network and disk as much as on the 2 cores. */
+const PARALLEL = 2;
+
+const run = promisify(execFile);
+const root = resolve(__dirname, '../../../..');
+let workspace: string;
+let peer: ServiceBusTestPeer | undefined;
+const runs = new Map<ConsumerCell, Promise<ConsumerRun>>();
+
+/** Runs `task` on each item, at most `limit` at a time, in `limit` lanes; each promise settles as its task does. */
+function limited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R>[] {
+  const lanes: Promise<unknown>[] = Array.from({ length: limit }, () => Promise.resolve());
+  return items.map((item, index) => {
+    const result = lanes[index % limit]!.then(() => task(item));
+    lanes[index % limit] = result.catch(() => undefined);
+    return result;
+  });
+}
+
+beforeAll(async () => {
+  await assertRedisReachable();
+  workspace = await mkdtemp(join(tmpdir(), 'cachet-consumer-'));
+  const cacheDir = join(root, 'node_modules/.cache/cachet-consumer');
+  const [{ stdout }, nodes] = await Promise.all([
+    run(process.execPath, [join(root, 'scripts/pack-packages.mjs'), workspace]),
+    Promise.all([20, 22, 24].map(async (major) => [major, await nodeBinary(major, cacheDir)] as const)),
+  ]);
+  peer = await ServiceBusTestPeer.start({ topics: ['invalidations'] });
+  const packed = new Map((JSON.parse(stdout) as { name: string; tarball: string }[]).map(({ name, tarball }) => [name, tarball]));
+  const tarballs = { core: packed.get('@cachet/core')!, redis: packed.get('@cachet/redis')!, azure: packed.get('@cachet/azure-service-bus')! };
+  const servers = { redisUrl: REDIS_URL, serviceBus: peer.connectionString() };
+  const binaries = new Map(nodes);
+  const started = limited(cells, PARALLEL, (cell) => buildAndRun(cell, join(workspace, `app-${cells.indexOf(cell)}`), tarballs, binaries.get(cell.node)!, servers));
+  started.forEach((result, index) => {
+    result.catch(() => undefined); // reported by the cell's own test
+    runs.set(cells[index]!, result);
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.allSettled(runs.values());
+  await peer?.close();
+  await rm(workspace, { recursive: true, force: true });
+});
+
+const coherent = { seen: ['lamp', 'lamp', 'lamp', 'desk', '1:x', '1:x'], loads: [2, 2], name: 'getProduct', length: 1 };
+
+describe.each(cells.map((cell) => [describeCell(cell), cell] as const))('an application on the packed packages: %s', (_label, cell) => {
+  it('compiles against the published types; two instances stay coherent over Redis (from a URL and from own clients) and, where named, Service Bus', async () => {
+    const { redis, azure, versions } = await runs.get(cell)!;
+    expect(redis).toEqual({ fromUrl: coherent, ownClients: { ...coherent, stillOpen: ['PONG', 'PONG'] } });
+    expect(azure).toEqual(cell.azure ? coherent : undefined);
+    expect(versions).toEqual({
+      node: expect.stringMatching(new RegExp(`^v${cell.node}\\.`)),
+      typescript: expect.stringMatching(new RegExp(`^${cell.typescript}\\.`)),
+      ioredis: cell.ioredis.startsWith('^') ? expect.stringMatching(new RegExp(`^${cell.ioredis.slice(1)}\\.`)) : cell.ioredis,
+    });
+  }, 300_000);
+});

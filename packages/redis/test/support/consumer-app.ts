@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const execute = promisify(execFile);
+
+/** Runs a command; when it fails, the error says which step failed and carries the command's output. */
+async function run(step: string, file: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}) {
+  try {
+    return await execute(file, args, options);
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${step} failed: ${file} ${args.join(' ')}\n${stdout}${stderr}`.trimEnd(), { cause: error });
+  }
+}
+const fixtures = resolve(__dirname, '../fixtures/consumer');
+
+/** One application of the consumer matrix: how it is built and what it runs on. */
+export interface ConsumerCell {
+  readonly module: 'ESM' | 'CommonJS';
+  readonly decorators: 'standard decorators' | 'experimentalDecorators';
+  /** The TypeScript major version: its latest release is installed. */
+  readonly typescript: 6 | 7;
+  /** `ioredis` as an npm range: a major's latest (`^6`) or one exact version (`5.3.0`). */
+  readonly ioredis: `^${number}` | `${number}.${number}.${number}`;
+  readonly node: 20 | 22 | 24;
+  /** Whether the application also runs the story over Azure Service Bus (`@cachet/azure-service-bus`). */
+  readonly azure: boolean;
+}
+
+/** The packed tarballs, by package. */
+export interface Tarballs {
+  readonly core: string;
+  readonly redis: string;
+  readonly azure: string;
+}
+
+/** Where the applications find their servers. */
+export interface Servers {
+  readonly redisUrl: string;
+  /** The Service Bus test peer's connection string, for cells that run the Azure story. */
+  readonly serviceBus: string;
+}
+
+/** What a consumer application printed, and the versions it was really built and run with. */
+export interface ConsumerRun {
+  /** What the Redis story printed. */
+  readonly redis: unknown;
+  /** What the Azure story printed, when the cell runs it. */
+  readonly azure?: unknown;
+  readonly versions: { readonly node: string; readonly typescript: string; readonly ioredis: string };
+}
+
+/** A label naming every setting of the cell, for test names. */
+export function describeCell(cell: ConsumerCell): string {
+  const azure = cell.azure ? ', and Azure Service Bus' : '';
+  return `${cell.module}, ${cell.decorators}, TypeScript ${cell.typescript}, ioredis ${cell.ioredis}, Node ${cell.node}${azure}`;
+}
+
+async function installedVersion(app: string, pkg: string): Promise<string> {
+  return (JSON.parse(await readFile(join(app, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Creates a fresh application in `dir` that depends on the packed tarballs as a user's would, installs it
+ * with npm, compiles the fixture with the cell's TypeScript and runs its stories with the cell's Node.
+ */
+export async function buildAndRun(cell: ConsumerCell, dir: string, tarballs: Tarballs, node: string, servers: Servers): Promise<ConsumerRun> {
+  const entries = cell.azure ? ['main', 'azure'] : ['main'];
+  await mkdir(join(dir, 'src'), { recursive: true });
+  for (const file of ['scenario', ...entries]) await copyFile(join(fixtures, `${file}.ts`), join(dir, 'src', `${file}.ts`));
+  const manifest = {
+    name: 'cachet-consumer',
+    private: true,
+    type: cell.module === 'ESM' ? 'module' : 'commonjs',
+    dependencies: {
+      '@cachet/core': `file:${tarballs.core}`,
+      '@cachet/redis': `file:${tarballs.redis}`,
+      ioredis: cell.ioredis,
+      ...(cell.azure ? { '@cachet/azure-service-bus': `file:${tarballs.azure}`, '@azure/service-bus': '^7.9.5' } : {}),
+    },
+    devDependencies: {
+      typescript: `^${cell.typescript}`,
+      '@types/node': `^${cell.node}`,
+      // ioredis 6's declarations import `redis-errors` but do not depend on its types (see the package README).
+      ...(cell.ioredis.replace('^', '').split('.')[0] === '6' ? { '@types/redis-errors': '^1.2.1' } : {}),
+    },
+  };
+  const legacy = cell.decorators === 'experimentalDecorators';
+  const compilerOptions = {
+    target: 'ES2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    skipLibCheck: false,
+    ...(legacy ? { experimentalDecorators: true, emitDecoratorMetadata: true } : {}),
+    rootDir: 'src',
+    outDir: 'dist',
+    types: ['node'],
+  };
+  await writeFile(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
+  await run('npm install', 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir });
+  await run('Compiling', node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: dir });
+  const env = { ...process.env, REDIS_URL: servers.redisUrl, SERVICE_BUS_CONNECTION_STRING: servers.serviceBus };
+  const story = async (entry: string) => JSON.parse((await run(`Running ${entry}`, node, [`dist/${entry}.js`], { cwd: dir, env, timeout: 60_000 })).stdout) as unknown;
+  const [redis, azure] = await Promise.all(entries.map(story));
+  const versions = {
+    node: (await run('Node', node, ['--version'])).stdout.trim(),
+    typescript: await installedVersion(dir, 'typescript'),
+    ioredis: await installedVersion(dir, 'ioredis'),
+  };
+  return { redis, ...(cell.azure ? { azure } : {}), versions };
+}
