@@ -1,17 +1,18 @@
 import { parseOptions } from './harness/options.js';
 import { renderTable } from './harness/table.js';
 import { hitPath } from './scenarios/hit-path.js';
+import { instanceCount } from './scenarios/instance-count.js';
 import { invalidationLatency } from './scenarios/invalidation-latency.js';
 import { invalidationThroughput } from './scenarios/invalidation-throughput.js';
 import { memory } from './scenarios/memory.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { stampedeScenario } from './scenarios/stampede.js';
 
-const SCENARIOS: readonly Scenario[] = [hitPath, stampedeScenario, invalidationLatency, invalidationThroughput, memory];
+const SCENARIOS: readonly Scenario[] = [hitPath, stampedeScenario, invalidationLatency, invalidationThroughput, memory, instanceCount];
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
-  const selected = options.only.length === 0 ? SCENARIOS : SCENARIOS.filter((scenario) => options.only.includes(scenario.name));
+  const selected = options.only.length === 0 ? SCENARIOS.filter((scenario) => !scenario.optIn) : SCENARIOS.filter((scenario) => options.only.includes(scenario.name));
   const unknown = options.only.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
   if (unknown.length > 0) throw new Error(`Unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   console.log(

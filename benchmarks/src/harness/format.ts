@@ -28,3 +28,8 @@ export function formatBytes(bytes: number): string {
 export function formatSpread(fraction: number): string {
   return Number.isFinite(fraction) ? `±${(fraction * 50).toFixed(0)}%` : '';
 }
+
+/** Formats a number with thousands separators and `fractionDigits` decimals; `n/a` when not finite. */
+export function formatNumber(value: number, fractionDigits = 0): string {
+  return Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }) : 'n/a';
+}

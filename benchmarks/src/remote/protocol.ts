@@ -1,3 +1,5 @@
+import type { FailedMessage } from '../harness/forked-process.js';
+
 /** What the receiver process reports: when each user's entry was evicted (monotonic ns, NaN if never). */
 export interface ReceiverReport {
   readonly evictedAtNs: readonly number[];
@@ -9,7 +11,7 @@ export interface ReceiverReport {
 export type ReceiverMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'probe' }
-  | { readonly type: 'failed'; readonly error: string }
+  | FailedMessage
   | ({ readonly type: 'report' } & ReceiverReport);
 
 /** Messages from the benchmark to the receiver process. */

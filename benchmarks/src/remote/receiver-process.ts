@@ -3,11 +3,12 @@
  * eviction with the machine's monotonic clock. Started by {@link ReceiverProcess}; never run by hand.
  */
 import { nowNsNumber } from '../harness/clock.js';
+import { runChild, sendToParent } from '../harness/forked-process.js';
 import { allRemotePeers } from './index.js';
 import type { ControlMessage, ReceiverMessage } from './protocol.js';
 
 function send(message: ReceiverMessage): void {
-  process.send?.(message);
+  sendToParent(message);
 }
 
 async function main(): Promise<void> {
@@ -38,7 +39,4 @@ async function main(): Promise<void> {
   send({ type: 'ready' });
 }
 
-main().catch((error: unknown) => {
-  send({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  process.exit(1);
-});
+runChild(main);

@@ -5,5 +5,7 @@ import type { Table } from '../harness/table.js';
 export interface Scenario {
   /** Name used by `--only=`. */
   readonly name: string;
+  /** Left out of a run without `--only=`: it takes long or loads the whole machine. */
+  readonly optIn?: boolean;
   run(options: BenchOptions): Promise<Table[]>;
 }
