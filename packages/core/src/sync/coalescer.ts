@@ -4,6 +4,8 @@ import { listItemBytes } from './envelope-codec';
 const NOTHING: readonly string[] = Object.freeze([]);
 /** What a backlog too large (or an item too large) to send key by key becomes. */
 export const CLEAR_ALL: Invalidation = Object.freeze({ keys: NOTHING, dependencies: NOTHING, all: true });
+/** The most keys and tags an invalidation sent as it is may name (see {@link Coalescer.fitsAlone}). */
+const ALONE_MAX_ITEMS = 8;
 
 /** One batch taken out of the {@link Coalescer}. */
 export interface Batch {
@@ -47,6 +49,25 @@ export class Coalescer {
   /** The size of a message carrying everything pending (a clear-all is small). */
   get pendingBytes(): number {
     return this.clearAll ? this.overheadBytes : this.overheadBytes + this.itemBytes;
+  }
+
+  /**
+   * Whether `invalidation` can be sent as it is, in one message: a few keys or tags, none repeated, that
+   * fit. What it would gain by coalescing is nothing, and its path is the latency every instance waits on.
+   */
+  fitsAlone(invalidation: Invalidation, maxPayloadBytes: number): boolean {
+    const { keys, dependencies } = invalidation;
+    const count = keys.length + dependencies.length;
+    if (invalidation.all || count === 0 || count > ALONE_MAX_ITEMS) return false;
+    let size = this.overheadBytes;
+    for (const items of [keys, dependencies]) {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as string;
+        if (items.indexOf(item) !== i) return false;
+        size += listItemBytes(item);
+      }
+    }
+    return size <= maxPayloadBytes;
   }
 
   /** Adds an invalidation; `now` dates it when nothing was pending. */

@@ -100,6 +100,11 @@ export class Sender {
   /** Queues an invalidation and sends what can leave now. */
   push(invalidation: Invalidation): void {
     if (this.stopped) return;
+    // The usual case, a lone small invalidation on an idle link, leaves as it is: no coalescing to do.
+    if (this.sending === 0 && this.pending.isEmpty && this.resend.length === 0 && this.linkUp && this.backoff === undefined && this.pending.fitsAlone(invalidation, this.settings.maxPayloadBytes())) {
+      this.attempt(this.track(this.hooks.encode(invalidation), undefined, false));
+      return;
+    }
     this.pending.add(invalidation, this.scheduler.now());
     this.pump();
   }
