@@ -70,6 +70,11 @@ export class Coalescer {
     return size <= maxPayloadBytes;
   }
 
+  /** Ends the current generation while nothing is pending (its one invalidation was sent as it is); returns it. */
+  closeGeneration(): number {
+    return this.generation++;
+  }
+
   /** Adds an invalidation; `now` dates it when nothing was pending. */
   add(invalidation: Invalidation, now: number): void {
     if (this.isEmpty) this.oldestAt = now;

@@ -53,6 +53,9 @@ interface Outgoing {
 /** A caller waiting until the invalidations of one generation, and all before them, are accepted. */
 interface Waiter {
   readonly generation: number;
+  /** When it stops waiting, on the scheduler's clock. */
+  readonly deadline: number;
+  readonly timedOut: () => Error;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -80,6 +83,7 @@ export class Sender {
   private linkUp = false;
   private stopped = false;
   private readonly waiters: Waiter[] = [];
+  private waiterTimer: TimerHandle | undefined;
   /** The first failure of each generation whose invalidations were not all accepted. */
   private readonly failures = new Map<number, unknown>();
   private idleWaiters: (() => void)[] = [];
@@ -99,13 +103,7 @@ export class Sender {
 
   /** Queues an invalidation and sends what can leave now. */
   push(invalidation: Invalidation): void {
-    if (this.stopped) return;
-    // The usual case, a lone small invalidation on an idle link, leaves as it is: no coalescing to do.
-    if (this.sending === 0 && this.pending.isEmpty && this.resend.length === 0 && this.linkUp && this.backoff === undefined && this.pending.fitsAlone(invalidation, this.settings.maxPayloadBytes())) {
-      this.attempt(this.track(this.hooks.encode(invalidation), undefined, false));
-      return;
-    }
-    this.pending.add(invalidation, this.scheduler.now());
+    if (!this.stopped) this.enqueue(invalidation);
     this.pump();
   }
 
@@ -116,28 +114,39 @@ export class Sender {
    */
   pushAndConfirm(invalidation: Invalidation, timeoutMs: number, timedOut: () => Error): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.pending.add(invalidation, this.scheduler.now());
-    const accepted = new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        generation: this.pending.generation,
-        resolve: () => {
-          this.scheduler.clearTimeout(timer);
-          resolve();
-        },
-        reject: (error) => {
-          this.scheduler.clearTimeout(timer);
-          reject(error);
-        },
-      };
-      const timer = this.scheduler.setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(timedOut());
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    const generation = this.enqueue(invalidation);
+    const deadline = this.scheduler.now() + timeoutMs;
+    const accepted = new Promise<void>((resolve, reject) => this.waiters.push({ generation, deadline, timedOut, resolve, reject }));
+    // One timer for every waiter: they wait equally long, so the oldest is always the first due.
+    this.waiterTimer ??= this.scheduler.setTimeout(this.waitersDue, timeoutMs);
     this.pump();
     return accepted;
   }
+
+  /**
+   * Adds an invalidation to what is pending, or, in the usual case of a lone small invalidation on an idle
+   * link, sends it as it is (nothing to coalesce); returns the generation it belongs to.
+   */
+  private enqueue(invalidation: Invalidation): number {
+    if (this.sending === 0 && this.pending.isEmpty && this.resend.length === 0 && this.linkUp && this.backoff === undefined && this.pending.fitsAlone(invalidation, this.settings.maxPayloadBytes())) {
+      const generation = this.pending.closeGeneration();
+      this.attempt(this.track(this.hooks.encode(invalidation), generation, true));
+      return generation;
+    }
+    this.pending.add(invalidation, this.scheduler.now());
+    return this.pending.generation;
+  }
+
+  private readonly waitersDue = (): void => {
+    this.waiterTimer = undefined;
+    const now = this.scheduler.now();
+    while (this.waiters.length > 0 && (this.waiters[0] as Waiter).deadline <= now) {
+      const waiter = this.waiters.shift() as Waiter;
+      waiter.reject(waiter.timedOut());
+    }
+    const next = this.waiters[0];
+    if (next !== undefined) this.waiterTimer = this.scheduler.setTimeout(this.waitersDue, next.deadline - now);
+  };
 
   /** Sends a heartbeat, unless something is already pending or in flight (which proves as much). */
   pushHeartbeat(): void {
@@ -162,6 +171,7 @@ export class Sender {
     if (this.stopped) return;
     this.stopped = true;
     if (this.backoff !== undefined) this.scheduler.clearTimeout(this.backoff);
+    if (this.waiterTimer !== undefined) this.scheduler.clearTimeout(this.waiterTimer);
     // Messages being sent may still be accepted: only what never left, or waits to be sent again, is reported.
     let abandoned = this.resend.length;
     for (; !this.pending.isEmpty; abandoned++) this.pending.take(this.settings.maxPayloadBytes());
