@@ -1,34 +1,15 @@
 import { CachingService, MemoryBackend, type SynchronizationTransport } from '@cachet/core';
 import { MAX_PAYLOAD_BYTES, RedisSynchronization } from '@cachet/redis';
 import { BusSpy } from '../support/bus-spy';
+import { bodyOf, drops, forge, HEADER, sign, STRANGER } from '../support/forgery';
 import { Inventory } from '../support/inventory';
 import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
-import { disposeInstances, eventually, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
+import { disposeInstances, eventually, invalidateAcross as invalidate, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
 
-/** What every message of the current format begins with. */
-const HEADER = 'cachet/2 ';
 /** Heartbeats every minute: no probe echo lands in the middle of a test that counts echoes. */
 const QUIET = { heartbeatIntervalMs: 60_000 };
-/** A sender id no instance has. */
-const STRANGER = '00000000-0000-4000-8000-000000000000';
-
-/** The body of a message as JSON sees it (the signature field, if any, included). */
-interface Body {
-  n: string;
-  s: string;
-  q: number;
-  k?: string[];
-  d?: string[];
-}
-
-function bodyOf(message: string): Body {
-  return JSON.parse(message.slice(HEADER.length)) as Body;
-}
-
-/** A message as any client could write it: the header and the JSON of `body`. */
-function forge(body: Record<string, unknown>): string {
-  return HEADER + JSON.stringify(body);
-}
+/** The key of the signed case. */
+const KEY = 'a signing key of more than thirty-two bytes';
 
 let spy: BusSpy;
 let channel: string;
@@ -52,20 +33,9 @@ function start(count: number, sync: object = {}): Promise<Instance[]> {
 
 /** `writer` changes sku-1 while `reader` has it cached; resolves with the message `writer` published. */
 async function invalidateAcross(writer: Instance, reader: Instance): Promise<string> {
-  await reader.inventory.stock('sku-1');
   const from = spy.messages.length;
-  const delivered = nextRemoteInvalidation(reader.service);
-  const value = (store.get('sku-1') ?? 0) + 1;
-  await writer.inventory.setStock('sku-1', value);
-  await delivered;
-  expect(await reader.inventory.stock('sku-1')).toBe(value);
+  await invalidate(writer, reader, store);
   return spy.next((message) => message.includes('"k":['), from);
-}
-
-/** Resolves once `instance` has dropped `count` more messages for `reason` than it had when this was called. */
-function drops(instance: Instance, reason: string, count: number): Promise<void> {
-  const before = instance.service.stats().sync?.dropped[reason as 'corrupt'] ?? 0;
-  return eventually(`${count} '${reason}' drops`, () => (instance.service.stats().sync?.dropped[reason as 'corrupt'] ?? 0) >= before + count);
 }
 
 describe('a bus that is not trusted', () => {
@@ -163,17 +133,18 @@ describe('the time one message may hold an instance', () => {
     };
   }
 
-  /** The keys of a message as large as the bus carries, each made by `key(i)`. */
-  function largestMessage(key: (i: number) => string): string {
+  /** A message with as many keys as the bus carries, each made by `key(i)`; signed, it leaves room for the signature. */
+  function largestMessage(key: (i: number) => string, signed: boolean): string {
     const keys: string[] = [];
-    let bytes = forge({ n: 'inventory', s: STRANGER, q: 1, k: [] }).length;
+    let bytes = forge({ n: 'inventory', s: STRANGER, q: 1, k: [] }).length + (signed ? 50 : 0);
     for (let i = 0; ; i++) {
       const item = JSON.stringify(key(i)).length + 1;
       if (bytes + item > MAX_PAYLOAD_BYTES) break;
       keys.push(key(i));
       bytes += item;
     }
-    const message = forge({ n: 'inventory', s: STRANGER, q: 1, k: keys });
+    const unsigned = forge({ n: 'inventory', s: STRANGER, q: 1, k: keys });
+    const message = signed ? sign(unsigned, KEY) : unsigned;
     expect(Buffer.byteLength(message)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
     expect(Buffer.byteLength(message)).toBeGreaterThan(MAX_PAYLOAD_BYTES - 64);
     return message;
@@ -184,22 +155,25 @@ describe('the time one message may hold an instance', () => {
     await Promise.all(services.splice(0).map((service) => service.dispose()));
   });
 
+  const cachedKey = (i: number): string => `inventory:Inventory.stock("sku-${i}")`;
   it.each([
-    ['keys of cached entries, every one of which goes', 'cached', (i: number) => `inventory:Inventory.stock("sku-${i}")`],
-    ['the shortest distinct keys, none cached', 'short', (i: number) => i.toString(36)],
-  ])('applies the largest message the bus carries (%s) within 50 ms', async (_, kind, key) => {
+    ['keys of cached entries, every one of which goes', cachedKey, true, false],
+    ['the shortest distinct keys, none cached', (i: number) => i.toString(36), false, false],
+    ['keys of cached entries, signed', cachedKey, true, true],
+  ])('applies the largest message the bus carries (%s) within 50 ms', async (_, key, cached, signed) => {
     const durations: number[] = [];
+    const sync = { ...QUIET, ...(signed ? { signingKeys: [KEY] } : {}) };
     const create = (transport: SynchronizationTransport): CachingService => {
-      const service = CachingService.create({ namespace: 'inventory', backend: new MemoryBackend({ maxEntries: 100_000 }), synchronization: { transport, ...QUIET } });
+      const service = CachingService.create({ namespace: 'inventory', backend: new MemoryBackend({ maxEntries: 100_000 }), synchronization: { transport, ...sync } });
       services.push(service);
       return service;
     };
     const receiver = create(timed(new RedisSynchronization({ connection: REDIS_URL, channel }), durations));
     create(new RedisSynchronization({ connection: REDIS_URL, channel }));
     await Promise.all(services.map((service) => service.initialize()));
-    const message = largestMessage(key);
+    const message = largestMessage(key, signed);
     const count = bodyOf(message).k?.length ?? 0;
-    if (kind === 'cached') {
+    if (cached) {
       const inventory = receiver.bind(new Inventory(new Map(Array.from({ length: count }, (__, i) => [`sku-${i}`, i]))));
       for (let i = 0; i < count; i++) await inventory.stock(`sku-${i}`);
       expect(receiver.stats().entries).toBe(count);
