@@ -38,11 +38,20 @@ export class BusSpy {
   /** Resolves with the first message recorded from index `from` on that satisfies `predicate`. */
   async next(predicate: (message: string) => boolean, from = 0): Promise<string> {
     const find = (): string | undefined => this.messages.slice(from).find(predicate);
-    await waitFor('a matching message on the bus', () => find() !== undefined, (wake) => {
+    await this.#until('a matching message on the bus', () => find() !== undefined);
+    return find() as string;
+  }
+
+  /** Resolves once `count` messages have been recorded. */
+  heard(count: number): Promise<void> {
+    return this.#until(`${count} messages on the bus`, () => this.messages.length >= count);
+  }
+
+  #until(description: string, condition: () => boolean): Promise<void> {
+    return waitFor(description, condition, (wake) => {
       this.#wakers.add(wake);
       return () => this.#wakers.delete(wake);
     });
-    return find() as string;
   }
 
   async close(): Promise<void> {
