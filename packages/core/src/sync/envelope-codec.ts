@@ -1,4 +1,5 @@
 import type { DropReason, Envelope, Invalidation } from './envelope';
+import type { EnvelopeSigner } from './envelope-signer';
 
 /** How every cachet message begins: `cachet/<format version> ` and then a JSON body. */
 const MARK = 'cachet/';
@@ -39,8 +40,8 @@ const MAX_SEQUENCE_DIGITS = 16;
  * Text, not bytes: Redis clients write and read strings on their most travelled path, and the bus
  * traffic stays readable in `redis-cli SUBSCRIBE`.
  */
-export function encodeEnvelope(envelope: Envelope): string {
-  return encodeAfterPrefix(senderPrefix(envelope.namespace, envelope.sender), envelope.sequence, envelope);
+export function encodeEnvelope(envelope: Envelope, signer?: EnvelopeSigner): string {
+  return encodeAfterPrefix(senderPrefix(envelope.namespace, envelope.sender), envelope.sequence, envelope, signer);
 }
 
 /**
@@ -56,14 +57,17 @@ export function namespacePrefix(namespace: string): string {
   return `${HEADER}{"n":${quote(namespace)},"s":"`;
 }
 
-/** The message of a sender whose {@link senderPrefix} is `prefix`: string concatenation only, no body object. */
-export function encodeAfterPrefix(prefix: string, sequence: number, content: EnvelopeContent): string {
+/**
+ * The message of a sender whose {@link senderPrefix} is `prefix`: string concatenation only, no body object.
+ * Signed when a `signer` is given.
+ */
+export function encodeAfterPrefix(prefix: string, sequence: number, content: EnvelopeContent, signer?: EnvelopeSigner): string {
   let text = prefix + sequence;
   if (content.keys.length > 0) text += ',"k":' + quoteList(content.keys);
   if (content.dependencies.length > 0) text += ',"d":' + quoteList(content.dependencies);
   if (content.all) text += ',"a":1';
   if (content.heartbeat === true) text += ',"h":1';
-  return text + '}';
+  return close(text, signer);
 }
 
 /**
@@ -71,8 +75,13 @@ export function encodeAfterPrefix(prefix: string, sequence: number, content: Env
  * sender's current sequence number without taking a new one (it reaches no other instance, so it must not
  * look like a lost message to them) and a probe number that makes each probe's text unique.
  */
-export function encodeProbe(prefix: string, sequence: number, probe: number): string {
-  return `${prefix}${sequence},"h":1,"p":${probe}}`;
+export function encodeProbe(prefix: string, sequence: number, probe: number, signer?: EnvelopeSigner): string {
+  return close(`${prefix}${sequence},"h":1,"p":${probe}`, signer);
+}
+
+/** Every outgoing message ends here: its body closed, and signed when there is a signer. */
+function close(open: string, signer: EnvelopeSigner | undefined): string {
+  return signer === undefined ? open + '}' : signer.seal(open);
 }
 
 /** The encoded size in UTF-8 bytes of a message's fixed part plus its lists' punctuation, for batching. */
@@ -119,10 +128,15 @@ export function decodeEnvelopeOf(payload: string, namespace: string, prefix: str
   return decodeEnvelope(payload);
 }
 
-/** Decodes any payload from the bus; never throws. */
-export function decodeEnvelope(payload: string): DecodeResult {
+/**
+ * Decodes any payload from the bus; never throws. A sequence must be a positive safe integer: only a
+ * probe sent before its sender's first message carries 0, and only its sender reads it (`lowestSequence` 0).
+ */
+export function decodeEnvelope(payload: string, lowestSequence: 0 | 1 = 1): DecodeResult {
   if (!payload.startsWith(MARK)) return { ok: false, reason: 'foreign' };
   if (!payload.startsWith(HEADER)) return { ok: false, reason: 'version' };
+  // JSON allows whitespace around the body; no sender writes any, so a padded copy is a mangled one.
+  if (payload.charCodeAt(payload.length - 1) !== 0x7d) return { ok: false, reason: 'corrupt' };
   let body: unknown;
   try {
     body = JSON.parse(payload.slice(HEADER.length));
@@ -136,7 +150,7 @@ export function decodeEnvelope(payload: string): DecodeResult {
   if (
     typeof wire.n !== 'string' ||
     typeof wire.s !== 'string' ||
-    !Number.isSafeInteger(wire.q) ||
+    !(Number.isSafeInteger(wire.q) && (wire.q as number) >= lowestSequence) ||
     !isStringList(keys) ||
     !isStringList(dependencies) ||
     (wire.a !== undefined && wire.a !== 1) ||
@@ -199,7 +213,7 @@ function readCanonical(text: string, start: number, namespace: string, knownSend
   const sender = skipKnown(cursor, knownSender) ? knownSender : readStringBody(cursor);
   if (sender === undefined || !skip(cursor, ',"q":')) return undefined;
   const sequence = readSequence(cursor);
-  if (sequence === undefined) return undefined;
+  if (sequence === undefined || sequence === 0) return undefined;
   const keys = skip(cursor, ',"k":[') ? readList(cursor) : NOTHING;
   const dependencies = keys !== undefined && skip(cursor, ',"d":[') ? readList(cursor) : NOTHING;
   if (keys === undefined || dependencies === undefined) return undefined;

@@ -14,11 +14,17 @@ export interface Envelope extends Invalidation {
   readonly namespace: string;
   /** The id of the sending instance: its own messages come back to it and are not applied. */
   readonly sender: string;
-  /** Per-sender sequence number, from 1; on an ordered bus a jump means a message was lost. */
+  /** Per-sender sequence number, a positive safe integer; on an ordered bus a jump means a message was lost. */
   readonly sequence: number;
   /** A liveness probe that invalidates nothing. */
   readonly heartbeat: boolean;
 }
 
-/** Why a received message was dropped. */
-export type DropReason = 'foreign' | 'version' | 'corrupt' | 'namespace';
+/**
+ * Why a received message was dropped: `'foreign'` (not a cachet message), `'version'` (another format
+ * version), `'corrupt'` (malformed: bad JSON, a sequence that is not a positive safe integer, a mangled
+ * copy of this instance's own message), `'namespace'` (another namespace), `'oversized'` (larger than the
+ * transport's `maxPayloadBytes`, dropped unread), `'unauthenticated'` (with `signingKeys`: no valid
+ * signature under any listed key).
+ */
+export type DropReason = 'foreign' | 'version' | 'corrupt' | 'namespace' | 'oversized' | 'unauthenticated';

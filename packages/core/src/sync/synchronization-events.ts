@@ -13,7 +13,7 @@ export interface SynchronizationEvents {
   'sync-up': { readonly downForMs: number };
   /** Messages were (or may have been) missed, so the local cache was cleared and in-flight loads fenced. */
   gap: { readonly reason: GapReason; readonly downForMs: number };
-  /** A message on the bus was dropped: foreign, of another format version, corrupt, or of another namespace. */
+  /** A message on the bus was dropped; `reason` says why. */
   'dropped-message': { readonly reason: DropReason };
 }
 
@@ -50,6 +50,6 @@ export function emptySynchronizationStats(): SynchronizationStats {
     echoes: 0,
     gaps: 0,
     reconnects: 0,
-    dropped: { foreign: 0, version: 0, corrupt: 0, namespace: 0 },
+    dropped: { foreign: 0, version: 0, corrupt: 0, namespace: 0, oversized: 0, unauthenticated: 0 },
   };
 }

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { CacheConfigurationError } from '../errors';
 import { realScheduler, type Scheduler } from './scheduler';
 import type { SynchronizationTransport } from './transport';
@@ -73,10 +74,33 @@ export interface SynchronizationOptions {
   readonly confirmTimeoutMs?: number;
   /** How long `dispose()` waits for queued publishes before reporting them as failed. @default 5000 */
   readonly disposeTimeoutMs?: number;
+  /**
+   * Secrets that authenticate the bus: `[current, ...previous]`, each a string (its UTF-8 bytes) or a
+   * Buffer of at least 32 bytes, from configuration (never from code). Every message this instance sends
+   * (invalidations, heartbeats, probes) carries an HMAC-SHA256 under the first key; a message received
+   * without a valid signature under one of the keys is dropped, counted as `'unauthenticated'`, and never
+   * counts as an echo or a heartbeat. Instances with keys and instances without cannot invalidate each
+   * other's caches: those without keys apply signed messages (ignoring the signature), those with keys drop
+   * unsigned ones.
+   *
+   * Rotate in two deploys, so that every instance always accepts what every other one signs: first add the
+   * new key second everywhere (`[old, new]`), then, once every instance runs with it, put it first
+   * (`[new, old]`); drop the old key in a later deploy. Keys are never logged nor put in errors.
+   *
+   * Costs one HMAC per message sent and one per message received (two for a message signed with the second
+   * key), and 50 bytes per message. Without keys nothing of this runs.
+   * @default no signing: any publisher on the channel is trusted
+   * @throws {@link CacheConfigurationError} naming `synchronization.signingKeys[i]` for a key that is not a
+   *   string or Buffer of at least 32 bytes.
+   */
+  readonly signingKeys?: readonly (string | Buffer)[];
 }
 
-/** {@link SynchronizationOptions} with every default filled in. */
-export type ResolvedSynchronizationOptions = Required<SynchronizationOptions>;
+/** {@link SynchronizationOptions} with every default filled in; keys as key objects, empty when not signing. */
+export type ResolvedSynchronizationOptions = Omit<Required<SynchronizationOptions>, 'signingKeys'> & { readonly signingKeys: readonly KeyObject[] };
+
+/** The shortest signing key: the output size of SHA-256, below which HMAC keys are weaker than the hash. */
+const MIN_KEY_BYTES = 32;
 
 function nonNegative(option: string, value: number): number {
   if (!(Number.isFinite(value) && value >= 0)) {
@@ -90,6 +114,22 @@ function positiveInteger(option: string, value: number): number {
     throw new CacheConfigurationError(`synchronization.${option}`, `expected a positive integer, got ${String(value)}.`);
   }
   return value;
+}
+
+function signingKeys(keys: readonly (string | Buffer)[] | undefined): KeyObject[] {
+  if (keys === undefined) return [];
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new CacheConfigurationError('synchronization.signingKeys', 'expected a non-empty array of keys, [current, ...previous]; leave it out not to sign.');
+  }
+  return keys.map((key: unknown, i) => {
+    const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.isBuffer(key) ? key : undefined;
+    // The message says what the key is, never what it holds.
+    if (bytes === undefined) throw new CacheConfigurationError(`synchronization.signingKeys[${i}]`, `expected a string or a Buffer, got ${key === null ? 'null' : typeof key}.`);
+    if (bytes.length < MIN_KEY_BYTES) {
+      throw new CacheConfigurationError(`synchronization.signingKeys[${i}]`, `expected at least ${MIN_KEY_BYTES} bytes, got ${bytes.length}: generate one with \`openssl rand -base64 48\`.`);
+    }
+    return createSecretKey(bytes);
+  });
 }
 
 function isTransport(value: unknown): value is SynchronizationTransport {
@@ -130,5 +170,6 @@ export function resolveSynchronizationOptions(option: SynchronizationTransport |
     maxPendingInvalidations,
     confirmTimeoutMs: nonNegative('confirmTimeoutMs', options.confirmTimeoutMs ?? 5000),
     disposeTimeoutMs: nonNegative('disposeTimeoutMs', options.disposeTimeoutMs ?? 5000),
+    signingKeys: signingKeys(options.signingKeys),
   };
 }

@@ -13,6 +13,7 @@ import {
   ownSequence,
   senderPrefix,
 } from './envelope-codec';
+import { EnvelopeSigner } from './envelope-signer';
 import type { TimerHandle } from './scheduler';
 import { type OutgoingMessage, Sender } from './sender';
 import { SequenceTracker } from './sequence-tracker';
@@ -88,6 +89,8 @@ export class Synchronizer {
   private readonly namespacePrefix: string;
   /** The sender of the last message from another instance, whose string the decoder reuses when it repeats. */
   private lastRemoteSender: string | undefined;
+  /** Signs what this instance sends and checks what it receives; only with `signingKeys`. */
+  private readonly signer: EnvelopeSigner | undefined;
 
   constructor(
     private readonly options: ResolvedSynchronizationOptions,
@@ -97,10 +100,11 @@ export class Synchronizer {
     this.ownPrefix = senderPrefix(namespace, this.instanceId);
     this.namespacePrefix = namespacePrefix(namespace);
     this.sequences = new SequenceTracker(options.maxTrackedSenders);
+    this.signer = options.signingKeys.length > 0 ? new EnvelopeSigner(options.signingKeys) : undefined;
     this.sender = new Sender(
       {
-        maxPayloadBytes: () => this.connection?.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
-        overheadBytes: envelopeOverheadBytes(namespace, this.instanceId),
+        maxPayloadBytes: () => this.maxPayloadBytes,
+        overheadBytes: envelopeOverheadBytes(namespace, this.instanceId) + (this.signer === undefined ? 0 : EnvelopeSigner.overheadBytes),
         maxPendingItems: options.maxPendingInvalidations,
         attempts: options.publishAttempts,
         initialRetryDelayMs: options.initialRetryDelayMs,
@@ -109,6 +113,11 @@ export class Synchronizer {
       { encode: this.encode, send: this.send, accepted: this.accepted, failed: this.publishFailed },
       options.scheduler,
     );
+  }
+
+  /** The largest message the transport carries: no instance sends more, so no instance reads more. */
+  private get maxPayloadBytes(): number {
+    return this.connection?.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   }
 
   /** The transport's name, for errors. */
@@ -205,7 +214,7 @@ export class Synchronizer {
 
   private readonly encode = (batch: Invalidation | 'heartbeat'): OutgoingMessage => {
     const sequence = ++this.sequence;
-    return { payload: encodeAfterPrefix(this.ownPrefix, sequence, batch === 'heartbeat' ? HEARTBEAT : batch), sequence };
+    return { payload: encodeAfterPrefix(this.ownPrefix, sequence, batch === 'heartbeat' ? HEARTBEAT : batch, this.signer), sequence };
   };
 
   private readonly send = (message: OutgoingMessage): Promise<void> => {
@@ -231,10 +240,14 @@ export class Synchronizer {
 
   private readonly receive = (payload: string): void => {
     this.stats.received++;
-    // Our own messages come back too: recognised by their first bytes, then compared whole.
+    if (this.oversized(payload)) return this.drop('oversized');
+    // Our own messages come back too: recognised by their first bytes, then compared whole (an exact copy
+    // of what this instance signed needs no check).
     const own = ownSequence(payload, this.ownPrefix);
     if (own !== undefined) return this.ownMessage(payload, own);
-    const decoded = decodeEnvelopeOf(payload, this.namespace, this.namespacePrefix, this.lastRemoteSender);
+    const text = this.authentic(payload);
+    if (text === undefined) return this.drop('unauthenticated');
+    const decoded = decodeEnvelopeOf(text, this.namespace, this.namespacePrefix, this.lastRemoteSender);
     if (!decoded.ok) return this.drop(decoded.reason);
     const envelope = decoded.envelope;
     if (envelope.namespace !== this.namespace) return this.drop('namespace');
@@ -251,13 +264,31 @@ export class Synchronizer {
   private ownMessage(payload: string, sequence: number): void {
     const since = this.echoes.confirm(payload, sequence);
     if (since === undefined) {
-      // A late copy of something already settled is harmless; anything else under our id is not ours.
-      if (!(sequence <= this.sequence && decodeEnvelope(payload).ok)) this.drop('corrupt');
+      const text = this.authentic(payload);
+      if (text === undefined) return this.drop('unauthenticated');
+      // A late copy of something already settled (a probe before the first message included) is harmless;
+      // anything else under our id is not ours.
+      if (!(sequence <= this.sequence && decodeEnvelope(text, 0).ok)) this.drop('corrupt');
       return;
     }
     this.stats.echoes++;
     if (this.stats.state === 'connecting') this.connected();
     else if (this.stats.state === 'down' && since >= this.downSince) this.restored();
+  }
+
+  /**
+   * Whether a payload is larger than any instance sends, told without parsing it and, for most sizes,
+   * without counting its bytes: a string's UTF-8 size is at least its length and at most three times it.
+   */
+  private oversized(payload: string): boolean {
+    const limit = this.maxPayloadBytes;
+    if (payload.length > limit) return true;
+    return payload.length * 3 > limit && Buffer.byteLength(payload) > limit;
+  }
+
+  /** The text of a payload as its sender wrote it: itself when not signing, `undefined` when its signature fails. */
+  private authentic(payload: string): string | undefined {
+    return this.signer === undefined ? payload : this.signer.verify(payload);
   }
 
   private drop(reason: DropReason): void {
@@ -281,7 +312,7 @@ export class Synchronizer {
     let sent: Promise<void>;
     try {
       if (connection.probe !== undefined) {
-        const payload = encodeProbe(this.ownPrefix, this.sequence, ++this.probes);
+        const payload = encodeProbe(this.ownPrefix, this.sequence, ++this.probes, this.signer);
         this.echoes.expectProbe(payload, now);
         sent = connection.probe(payload);
       } else {

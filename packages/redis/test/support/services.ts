@@ -68,6 +68,20 @@ export function nextRemoteInvalidation(service: CachingService): Promise<Caching
   return nextEvent(service, 'invalidate', (event) => event.source === 'remote');
 }
 
+/**
+ * `writer` changes `sku` while `reader` has it cached; resolves once `reader` applied the invalidation and
+ * reads the new value.
+ */
+export async function invalidateAcross(writer: Instance, reader: Instance, store: Map<string, number>, sku = 'sku-1'): Promise<void> {
+  await reader.inventory.stock(sku);
+  const delivered = nextRemoteInvalidation(reader.service);
+  const value = (store.get(sku) ?? 0) + 1;
+  await writer.inventory.setStock(sku, value);
+  await delivered;
+  const read = await reader.inventory.stock(sku);
+  if (read !== value) throw new Error(`read ${String(read)} after the invalidation of ${sku}, expected ${value}`);
+}
+
 /** Resolves once `condition()` holds, checking every 10 ms; for counters that no event announces. */
 export function eventually(description: string, condition: () => boolean): Promise<void> {
   return waitFor(description, condition, (wake) => {

@@ -1,9 +1,11 @@
+import { createHmac, createSecretKey } from 'node:crypto';
 import type { Envelope } from '../../../src/sync/envelope';
 import {
   decodeEnvelope,
   decodeEnvelopeOf,
   encodeAfterPrefix,
   encodeEnvelope,
+  encodeProbe,
   ENVELOPE_FORMAT_VERSION,
   envelopeOverheadBytes,
   listItemBytes,
@@ -11,6 +13,7 @@ import {
   ownSequence,
   senderPrefix,
 } from '../../../src/sync/envelope-codec';
+import { EnvelopeSigner } from '../../../src/sync/envelope-signer';
 import { seededRandom, type SeededRandom } from './support/seeded-random';
 
 const envelope: Envelope = {
@@ -41,7 +44,7 @@ describe('envelope codec', () => {
       { ...envelope, keys: [], dependencies: [], heartbeat: true, sequence: 1 },
       { ...envelope, keys: ['only a key'], dependencies: [] },
       { ...envelope, keys: [], dependencies: ['only a tag'] },
-      { ...envelope, keys: ['k'], dependencies: ['d'], all: true, heartbeat: true, sequence: 0 },
+      { ...envelope, keys: ['k'], dependencies: ['d'], all: true, heartbeat: true, sequence: 1 },
       { ...envelope, sequence: Number.MAX_SAFE_INTEGER },
       { ...envelope, namespace: 'name "space" \\ ünï\n', keys: ['\u0000\u001f', '\ud800 lone', ''] },
       // A batch: more items and characters than are quoted and read by hand.
@@ -110,9 +113,24 @@ describe('envelope codec', () => {
     ['a clear flag other than 1', '{"n":"shop","s":"x","q":1,"a":true}'],
     ['a heartbeat flag other than 1', '{"n":"shop","s":"x","q":1,"h":"yes"}'],
     ['trailing text', '{"n":"shop","s":"x","q":1,"k":["a"]}}'],
+    ['trailing whitespace', '{"n":"shop","s":"x","q":1,"k":["a"]} '],
+    ['a sequence of 0', '{"n":"shop","s":"x","q":0,"k":["a"]}'],
+    ['a negative sequence', '{"n":"shop","s":"x","q":-1,"k":["a"]}'],
+    ['a sequence beyond 2^53-1', `{"n":"shop","s":"x","q":${Number.MAX_SAFE_INTEGER + 1},"k":["a"]}`],
+    ['a sequence far beyond 2^53-1', '{"n":"shop","s":"x","q":1e300,"k":["a"]}'],
+    ['a fractional sequence read by hand up to its point', '{"n":"shop","s":"x","q":7.25,"k":["a"]}'],
+    ['a null sequence', '{"n":"shop","s":"x","q":null,"k":["a"]}'],
+    ['no sequence', '{"n":"shop","s":"x","k":["a"]}'],
   ])('drops %s as corrupt', (_, body) => {
     expect(decodeEnvelope(withBody(body))).toEqual({ ok: false, reason: 'corrupt' });
     expect(decodeIn('shop', withBody(body))).toEqual({ ok: false, reason: 'corrupt' });
+  });
+
+  it('reads a probe sent before its sender\'s first message (sequence 0) only when asked to, as its sender does', () => {
+    const probe = encodeProbe(senderPrefix('shop', 'x'), 0, 1);
+    expect(decodeEnvelope(probe)).toEqual({ ok: false, reason: 'corrupt' });
+    expect(decodeEnvelope(probe, 0)).toEqual({ ok: true, envelope: { namespace: 'shop', sender: 'x', sequence: 0, keys: [], dependencies: [], all: false, heartbeat: true } });
+    expect(ownSequence(probe, senderPrefix('shop', 'x'))).toBe(0);
   });
 
   it('reads messages it did not write in canonical form (other field order, empty lists, unknown fields) like any JSON', () => {
@@ -209,3 +227,56 @@ function randomText(random: SeededRandom, length: number): string {
   for (let i = 0; i < length; i++) text += random.pick(alphabet);
   return text;
 }
+
+describe('signed messages', () => {
+  const current = new EnvelopeSigner([createSecretKey(Buffer.alloc(32, 1))]);
+  const rotated = new EnvelopeSigner([createSecretKey(Buffer.alloc(32, 2)), createSecretKey(Buffer.alloc(32, 1))]);
+  const other = new EnvelopeSigner([createSecretKey(Buffer.alloc(32, 3))]);
+  const prefix = senderPrefix(envelope.namespace, envelope.sender);
+
+  it('end with a "g" field holding the base64url HMAC-SHA256 of the unsigned text, which verifying gives back', () => {
+    const unsigned = encodeEnvelope(envelope);
+    const signed = encodeEnvelope(envelope, current);
+    const digest = createHmac('sha256', Buffer.alloc(32, 1)).update(unsigned).digest('base64url');
+    expect(signed).toBe(`${unsigned.slice(0, -1)},"g":"${digest}"}`);
+    expect(Buffer.byteLength(signed) - Buffer.byteLength(unsigned)).toBeLessThanOrEqual(EnvelopeSigner.overheadBytes);
+    expect(current.verify(signed)).toBe(unsigned);
+  });
+
+  it('sign every kind of message, probes included, which keep their sender\'s prefix', () => {
+    const probe = encodeProbe(prefix, 0, 3, current);
+    expect(current.verify(probe)).toBe(encodeProbe(prefix, 0, 3));
+    expect(ownSequence(probe, prefix)).toBe(0);
+    const heartbeat = encodeAfterPrefix(prefix, 5, { keys: [], dependencies: [], all: false, heartbeat: true }, current);
+    expect(ownSequence(heartbeat, prefix)).toBe(5);
+    expect(current.verify(heartbeat)).toBe(encodeAfterPrefix(prefix, 5, { keys: [], dependencies: [], all: false, heartbeat: true }));
+  });
+
+  it('verify under any listed key and sign under the first', () => {
+    const byCurrent = encodeEnvelope(envelope, current);
+    expect(rotated.verify(byCurrent)).toBe(encodeEnvelope(envelope));
+    expect(current.verify(encodeEnvelope(envelope, rotated))).toBeUndefined();
+    expect(other.verify(byCurrent)).toBeUndefined();
+  });
+
+  it('are read by instances without keys, which ignore the signature', () => {
+    const signed = encodeEnvelope(envelope, current);
+    expect(decodeEnvelope(signed)).toEqual({ ok: true, envelope });
+    expect(decodeIn(envelope.namespace, signed)).toEqual({ ok: true, envelope });
+  });
+
+  it('fail verification when unsigned, truncated, extended or changed anywhere (every single-character change of a message)', () => {
+    const signed = encodeEnvelope({ ...envelope, keys: ['shop:a'], dependencies: [] }, current);
+    expect(current.verify(encodeEnvelope(envelope))).toBeUndefined();
+    for (const forged of ['', '}', signed.slice(0, -1), signed + ' ', signed + '}', signed.slice(1), `${signed.slice(0, -2)}="}`]) {
+      expect(current.verify(forged)).toBeUndefined();
+    }
+    for (let i = 0; i < signed.length; i++) {
+      for (const replacement of ['A', '0', 'é', '\u0000']) {
+        if (signed[i] === replacement) continue;
+        expect(current.verify(signed.slice(0, i) + replacement + signed.slice(i + 1))).toBeUndefined();
+      }
+    }
+  });
+});
+

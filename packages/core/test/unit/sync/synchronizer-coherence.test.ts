@@ -107,7 +107,7 @@ describe('Synchronizer: coherence between services', () => {
     await other.service.clear();
     expect(await dropped).toEqual({ reason: 'namespace' });
     expect(a.service.stats().entries).toBe(1);
-    expect(a.service.stats().sync?.dropped).toEqual({ foreign: 0, version: 0, corrupt: 0, namespace: 1 });
+    expect(a.service.stats().sync?.dropped).toEqual({ foreign: 0, version: 0, corrupt: 0, namespace: 1, oversized: 0, unauthenticated: 0 });
   });
 
   it('drops and counts foreign, other-version and corrupt payloads without throwing, and keeps working', async () => {
@@ -128,7 +128,7 @@ describe('Synchronizer: coherence between services', () => {
     await stranger.publish(`cachet/${ENVELOPE_FORMAT_VERSION} {"n":"cachet","s":"x","q":"one"}`);
     await allDropped;
     expect(reasons).toEqual(['foreign', 'version', 'corrupt', 'corrupt']);
-    expect(a.service.stats().sync?.dropped).toEqual({ foreign: 1, version: 1, corrupt: 2, namespace: 0 });
+    expect(a.service.stats().sync?.dropped).toEqual({ foreign: 1, version: 1, corrupt: 2, namespace: 0, oversized: 0, unauthenticated: 0 });
     expect(errors).toEqual([]);
 
     instances.db.set(1, 'lamp');
