@@ -32,13 +32,24 @@ export interface SenderSettings {
   readonly maxRetryDelayMs: number;
 }
 
-/** The most messages handed to the transport and not yet settled: a burst streams out while it is produced. */
-const MAX_IN_FLIGHT = 4;
+/**
+ * The most messages handed to the transport and not yet settled. No reply is read while a synchronous
+ * loop runs, so every batch such a loop sends counts against this until it ends: a loop of 50,000
+ * invalidations lasting a few hundred milliseconds cuts about one batch per {@link MAX_BATCH_WAIT_MS}.
+ * With fewer, the rest of the burst waits for the loop to end. At most this many times
+ * {@link MAX_BATCH_BYTES} is held for retries.
+ */
+const MAX_IN_FLIGHT = 256;
 /**
  * While a message is in flight, what arrives waits to be batched, but no longer than this: each item of
  * a burst reaches other instances within a few milliseconds, not after the whole burst.
  */
 const MAX_BATCH_WAIT_MS = 2;
+/**
+ * The largest batch, below the transport's own limit when that is larger (512 KiB for Redis): other
+ * instances parse and apply a burst in pieces of a few milliseconds each, so its first keys land sooner.
+ */
+const MAX_BATCH_BYTES = 64 * 1024;
 
 /** A message from the moment it is cut until the bus accepts it or it is given up. */
 interface Outgoing {
@@ -53,7 +64,7 @@ interface Outgoing {
 /** A caller waiting until the invalidations of one generation, and all before them, are accepted. */
 interface Waiter {
   readonly generation: number;
-  /** When it stops waiting, on the scheduler's clock. */
+  /** When it times out, on the scheduler's clock. */
   readonly deadline: number;
   readonly timedOut: () => Error;
   readonly resolve: () => void;
@@ -63,7 +74,8 @@ interface Waiter {
 /**
  * Sends invalidations in few messages, in order. An invalidation leaves at once when nothing is in flight
  * (no added latency); while messages are in flight, what arrives is coalesced, and a batch leaves as soon
- * as it is full or its oldest item has waited {@link MAX_BATCH_WAIT_MS}, up to {@link MAX_IN_FLIGHT} at once.
+ * as it is full ({@link MAX_BATCH_BYTES}, or the transport's limit if lower) or its oldest item has waited
+ * {@link MAX_BATCH_WAIT_MS}, up to {@link MAX_IN_FLIGHT} at once.
  * A failed message is sent again with exponential backoff (nothing newer leaves meanwhile); while the link
  * is down nothing is attempted, so no attempt is burnt, and what waits is deduplicated.
  *
@@ -82,8 +94,16 @@ export class Sender {
   private backoff: TimerHandle | undefined;
   private linkUp = false;
   private stopped = false;
-  private readonly waiters: Waiter[] = [];
-  private waiterTimer: TimerHandle | undefined;
+  /**
+   * Callers waiting for their generation, in the order they came (so by deadline). Those before `answered`
+   * were answered, those before `expired` timed out (answering one again does nothing). Indexes, not
+   * `shift()`: shifting a queue as long as a burst (tens of thousands) is quadratic.
+   */
+  private waiters: Waiter[] = [];
+  private answered = 0;
+  private expired = 0;
+  /** One timer for the earliest deadline, not one per waiter: a burst would allocate tens of thousands. */
+  private deadlineTimer: TimerHandle | undefined;
   /** The first failure of each generation whose invalidations were not all accepted. */
   private readonly failures = new Map<number, unknown>();
   private idleWaiters: (() => void)[] = [];
@@ -103,22 +123,23 @@ export class Sender {
 
   /** Queues an invalidation and sends what can leave now. */
   push(invalidation: Invalidation): void {
-    if (!this.stopped) this.enqueue(invalidation);
+    if (this.stopped) return;
+    this.enqueue(invalidation, this.scheduler.now());
     this.pump();
   }
 
   /**
    * Queues an invalidation; the promise resolves once the bus has accepted it and everything queued before
    * it, and rejects with the failure when one of them is given up, when the sender stops first, or with
-   * `timedOut()` when that takes longer than `timeoutMs` (the invalidation stays queued).
+   * `timedOut()` when that takes longer than `timeoutMs` (the invalidation stays queued). Every call is
+   * expected to pass the same `timeoutMs`: a waiter times out once the ones before it have.
    */
   pushAndConfirm(invalidation: Invalidation, timeoutMs: number, timedOut: () => Error): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    const generation = this.enqueue(invalidation);
-    const deadline = this.scheduler.now() + timeoutMs;
-    const accepted = new Promise<void>((resolve, reject) => this.waiters.push({ generation, deadline, timedOut, resolve, reject }));
-    // One timer for every waiter: they wait equally long, so the oldest is always the first due.
-    this.waiterTimer ??= this.scheduler.setTimeout(this.waitersDue, timeoutMs);
+    const now = this.scheduler.now();
+    const generation = this.enqueue(invalidation, now);
+    const accepted = new Promise<void>((resolve, reject) => this.waiters.push({ generation, deadline: now + timeoutMs, timedOut, resolve, reject }));
+    if (this.deadlineTimer === undefined) this.armDeadline();
     this.pump();
     return accepted;
   }
@@ -127,26 +148,15 @@ export class Sender {
    * Adds an invalidation to what is pending, or, in the usual case of a lone small invalidation on an idle
    * link, sends it as it is (nothing to coalesce); returns the generation it belongs to.
    */
-  private enqueue(invalidation: Invalidation): number {
-    if (this.sending === 0 && this.pending.isEmpty && this.resend.length === 0 && this.linkUp && this.backoff === undefined && this.pending.fitsAlone(invalidation, this.settings.maxPayloadBytes())) {
+  private enqueue(invalidation: Invalidation, now: number): number {
+    if (this.sending === 0 && this.pending.isEmpty && this.resend.length === 0 && this.linkUp && this.backoff === undefined && this.pending.fitsAlone(invalidation, this.batchBytes())) {
       const generation = this.pending.closeGeneration();
       this.attempt(this.track(this.hooks.encode(invalidation), generation, true));
       return generation;
     }
-    this.pending.add(invalidation, this.scheduler.now());
+    this.pending.add(invalidation, now);
     return this.pending.generation;
   }
-
-  private readonly waitersDue = (): void => {
-    this.waiterTimer = undefined;
-    const now = this.scheduler.now();
-    while (this.waiters.length > 0 && (this.waiters[0] as Waiter).deadline <= now) {
-      const waiter = this.waiters.shift() as Waiter;
-      waiter.reject(waiter.timedOut());
-    }
-    const next = this.waiters[0];
-    if (next !== undefined) this.waiterTimer = this.scheduler.setTimeout(this.waitersDue, next.deadline - now);
-  };
 
   /** Sends a heartbeat, unless something is already pending or in flight (which proves as much). */
   pushHeartbeat(): void {
@@ -171,12 +181,13 @@ export class Sender {
     if (this.stopped) return;
     this.stopped = true;
     if (this.backoff !== undefined) this.scheduler.clearTimeout(this.backoff);
-    if (this.waiterTimer !== undefined) this.scheduler.clearTimeout(this.waiterTimer);
+    if (this.deadlineTimer !== undefined) this.scheduler.clearTimeout(this.deadlineTimer);
     // Messages being sent may still be accepted: only what never left, or waits to be sent again, is reported.
     let abandoned = this.resend.length;
-    for (; !this.pending.isEmpty; abandoned++) this.pending.take(this.settings.maxPayloadBytes());
+    for (; !this.pending.isEmpty; abandoned++) this.pending.take(this.batchBytes());
     for (let i = 0; i < abandoned; i++) this.hooks.failed(reason, 0);
-    for (const waiter of this.waiters.splice(0)) waiter.reject(reason);
+    for (let i = Math.max(this.answered, this.expired); i < this.waiters.length; i++) (this.waiters[i] as Waiter).reject(reason);
+    this.waiters = [];
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
@@ -185,7 +196,7 @@ export class Sender {
     if (!this.linkUp || this.stopped || this.backoff !== undefined) return;
     while (this.resend.length > 0) this.attempt(this.resend.shift() as Outgoing);
     while (this.sending < MAX_IN_FLIGHT && !this.pending.isEmpty && this.batchReady()) {
-      const batch = this.pending.take(this.settings.maxPayloadBytes());
+      const batch = this.pending.take(this.batchBytes());
       this.attempt(this.track(this.hooks.encode(batch.invalidation), batch.generation, batch.completes));
     }
   }
@@ -193,7 +204,11 @@ export class Sender {
   /** Whether pending items should leave now: at once when idle; while others are in flight, when full or overdue. */
   private batchReady(): boolean {
     if (this.sending === 0) return true;
-    return this.pending.pendingBytes >= this.settings.maxPayloadBytes() || this.scheduler.now() - this.pending.oldestAt >= MAX_BATCH_WAIT_MS;
+    return this.pending.pendingBytes >= this.batchBytes() || this.scheduler.now() - this.pending.oldestAt >= MAX_BATCH_WAIT_MS;
+  }
+
+  private batchBytes(): number {
+    return Math.min(this.settings.maxPayloadBytes(), MAX_BATCH_BYTES);
   }
 
   private track(message: OutgoingMessage, generation: number | undefined, completes: boolean): Outgoing {
@@ -258,12 +273,41 @@ export class Sender {
   }
 
   private answerWaiters(through: number): void {
-    while (this.waiters.length > 0 && (this.waiters[0] as Waiter).generation <= through) {
-      const waiter = this.waiters.shift() as Waiter;
+    const waiters = this.waiters;
+    let next = this.answered;
+    for (; next < waiters.length && (waiters[next] as Waiter).generation <= through; next++) {
+      const waiter = waiters[next] as Waiter;
       const failure = this.failures.get(waiter.generation);
       if (failure === undefined) waiter.resolve();
       else waiter.reject(failure);
     }
+    this.answered = next;
+    this.expired = Math.max(this.expired, next);
+    // Drops the answered head once it is half the queue: constant time per waiter, amortised.
+    if (next * 2 >= waiters.length) {
+      this.waiters = waiters.slice(next);
+      this.answered = 0;
+      this.expired -= next;
+    }
+    if (this.waiters.length === 0 && this.deadlineTimer !== undefined) {
+      this.scheduler.clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = undefined;
+    }
     for (const generation of this.failures.keys()) if (generation <= through) this.failures.delete(generation);
+  }
+
+  /** Times out the waiters whose deadline has come, then waits for the next deadline. */
+  private readonly deadlinePassed = (): void => {
+    this.deadlineTimer = undefined;
+    const now = this.scheduler.now();
+    for (let waiter = this.waiters[this.expired]; waiter !== undefined && waiter.deadline <= now; waiter = this.waiters[++this.expired]) {
+      waiter.reject(waiter.timedOut());
+    }
+    this.armDeadline();
+  };
+
+  private armDeadline(): void {
+    const next = this.waiters[this.expired];
+    if (next !== undefined) this.deadlineTimer = this.scheduler.setTimeout(this.deadlinePassed, Math.max(0, next.deadline - this.scheduler.now()));
   }
 }

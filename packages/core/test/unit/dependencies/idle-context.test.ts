@@ -20,6 +20,11 @@ class Catalogue {
   }
 }
 
+/** Lets the event loop turn once: the storage is disabled there, not within the microtasks of a load. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('the dependency context when no load is running', () => {
   let service: CachingService;
   let catalogue: Catalogue;
@@ -41,8 +46,9 @@ describe('the dependency context when no load is running', () => {
     await service.dispose();
   });
 
-  it('is disabled once the last load has ended, and hits do not enter it again', async () => {
+  it('is disabled once the last load has ended and the event loop turned, and hits do not enter it again', async () => {
     await catalogue.getTotal(1, 2);
+    await nextMacrotask();
     expect(disable).toHaveBeenCalledTimes(1);
     const runs = run.mock.calls.length;
     await catalogue.getTotal(1, 2);
@@ -58,13 +64,25 @@ describe('the dependency context when no load is running', () => {
     catalogue.gate = undefined;
     await catalogue.getPrice(2);
     expect(disable).not.toHaveBeenCalled();
+    await nextMacrotask();
+    expect(disable).not.toHaveBeenCalled();
     open();
     await first;
+    await nextMacrotask();
     expect(disable).toHaveBeenCalledTimes(1);
+  });
+
+  it('is switched once for an awaited loop of misses, not once per miss', async () => {
+    for (let id = 0; id < 100; id++) await catalogue.getPrice(id);
+    expect(disable).not.toHaveBeenCalled();
+    await nextMacrotask();
+    expect(disable).toHaveBeenCalledTimes(1);
+    expect(catalogue.loads).toBe(100);
   });
 
   it('tracks dependencies again when the next load starts', async () => {
     await catalogue.getPrice(1);
+    await nextMacrotask();
     expect(disable).toHaveBeenCalledTimes(1);
     // getPrice(1) is a hit inside a new load, getPrice(2) a miss: both must reach getTotal's entry.
     expect(await catalogue.getTotal(1, 2)).toBe(30);

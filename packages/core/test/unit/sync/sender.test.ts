@@ -109,7 +109,7 @@ function upHarness(settings: Partial<SenderSettings> = {}, scheduler?: Scheduler
 
 /** `count` keys pushed one by one (payloads of at most 300 bytes) while a lone `first` is in flight. */
 function burstBehindALoneSend(count: number, scheduler?: Scheduler): { harness: Harness; names: string[] } {
-  const harness = upHarness({}, scheduler);
+  const harness = upHarness({ maxPendingItems: 100_000 }, scheduler);
   harness.maxPayloadBytes = 300;
   harness.queue.push(keys('first'));
   const names = Array.from({ length: count }, (_, i) => `shop:Catalogue.getProduct(${i})`);
@@ -195,16 +195,44 @@ describe('Sender', () => {
     expect(sent.flatMap((batch) => batch.dependencies)).toEqual(expectedTags);
   });
 
-  it('while a send is in flight, sends each full batch of a burst at once (up to 4 in flight), and the rest as the loop goes', async () => {
-    const { harness, names } = burstBehindALoneSend(60);
-    // Nothing has settled: the lone message and three full batches are out (four in flight); the rest waits.
-    expect(harness.encodedCount).toBe(4);
+  it('while a send is in flight, sends each full batch of a burst at once (up to 256 in flight), and the rest as messages settle', async () => {
+    const { harness, names } = burstBehindALoneSend(3_000);
+    // Nothing has settled (no reply is read while a synchronous loop runs): 256 messages are out, the rest waits.
+    expect(harness.encodedCount).toBe(256);
     for (const { message } of harness.sends) expect(Buffer.byteLength(message.payload)).toBeLessThanOrEqual(300);
     await harness.acceptAll();
-    expect(harness.encodedCount).toBeGreaterThan(5);
+    expect(harness.encodedCount).toBeGreaterThan(257);
     expect(harness.encodedCount).toBe(harness.sends.length);
     expect(harness.sentInvalidations.slice(1).flatMap((invalidation) => invalidation.keys)).toEqual(names);
     expect(harness.accepted).toHaveLength(harness.sends.length);
+  });
+
+  it('cuts a burst into batches of at most 64 KiB when the transport allows more, so other instances apply it in pieces', async () => {
+    const harness = upHarness({ maxPendingItems: 100_000 });
+    harness.maxPayloadBytes = 512 * 1024;
+    harness.queue.push(keys('first'));
+    const names = Array.from({ length: 20_000 }, (_, i) => `shop:Catalogue.getProduct(${i})`);
+    for (const name of names) harness.queue.push(keys(name));
+    // Each batch leaves as soon as it is full, while the burst is still being pushed.
+    expect(harness.sends.length).toBeGreaterThan(5);
+    await harness.acceptAll();
+    const sizes = harness.sends.map(({ message }) => Buffer.byteLength(message.payload));
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(64 * 1024);
+    expect(Math.max(...sizes)).toBeGreaterThan(60 * 1024);
+    expect(harness.sentInvalidations.slice(1).flatMap((invalidation) => invalidation.keys)).toEqual(names);
+  });
+
+  it('while messages are in flight, sends a batch once its oldest item has waited 2 ms, at the next push', async () => {
+    const scheduler = new ManualScheduler();
+    const harness = upHarness({}, scheduler);
+    harness.queue.push(keys('first'));
+    harness.queue.push(keys('a'));
+    await scheduler.advance(1);
+    harness.queue.push(keys('b'));
+    expect(harness.sends).toHaveLength(1);
+    await scheduler.advance(1);
+    harness.queue.push(keys('c'));
+    expect(harness.sentInvalidations).toEqual([keys('first'), keys('a', 'b', 'c')]);
   });
 
   it('sends a full batch that failed again after its backoff, and nothing newer meanwhile', async () => {
@@ -396,5 +424,55 @@ describe('Sender', () => {
     await harness.acceptLatest();
     await harness.acceptLatest();
     expect(harness.sends.map((send) => send.batch)).toEqual(['heartbeat', keys('a')]);
+  });
+
+  describe('confirmations', () => {
+    const timedOut = (): Error => new Error('not accepted in time');
+
+    it('times a burst of confirmations out at their deadlines with one timer, not one per invalidation', async () => {
+      const scheduler = new ManualScheduler();
+      const harness = upHarness({ maxPendingItems: 100_000 }, scheduler);
+      harness.queue.push(keys('stuck')); // never settles: nothing after it is accepted
+      const outcomes: string[] = [];
+      const confirm = (name: string): void => {
+        harness.queue.pushAndConfirm(keys(name), 5_000, timedOut).then(
+          () => outcomes.push(`${name} accepted`),
+          (error: unknown) => outcomes.push(`${name} ${(error as Error).message}`),
+        );
+      };
+      for (let i = 0; i < 1_000; i++) confirm(`early${i}`);
+      expect(scheduler.pending).toBe(1);
+      await scheduler.advance(500);
+      confirm('late');
+      await scheduler.advance(4_499);
+      expect(outcomes).toEqual([]);
+      await scheduler.advance(1);
+      expect(outcomes).toHaveLength(1_000);
+      expect(outcomes.every((outcome) => outcome.endsWith('not accepted in time'))).toBe(true);
+      await scheduler.advance(499);
+      expect(outcomes).toHaveLength(1_000);
+      await scheduler.advance(1);
+      expect(outcomes.at(-1)).toBe('late not accepted in time');
+      // What timed out stays queued and still goes out; answering it then changes nothing.
+      await harness.acceptAll();
+      expect(harness.sentInvalidations.flatMap((invalidation) => invalidation.keys)).toContain('late');
+      expect(outcomes).toHaveLength(1_001);
+    });
+
+    it('resolves confirmations in order as their messages are accepted, and leaves no timer behind', async () => {
+      const scheduler = new ManualScheduler();
+      const harness = upHarness({}, scheduler);
+      const accepted: string[] = [];
+      const confirm = (name: string): Promise<void> => harness.queue.pushAndConfirm(keys(name), 5_000, timedOut).then(() => void accepted.push(name));
+      const all = Promise.all([confirm('a'), confirm('b'), confirm('c')]);
+      await harness.acceptLatest();
+      expect(accepted).toEqual(['a']);
+      await harness.acceptAll();
+      await all;
+      expect(accepted).toEqual(['a', 'b', 'c']);
+      expect(scheduler.pending).toBe(0);
+      await scheduler.advance(10_000);
+      expect(accepted).toEqual(['a', 'b', 'c']);
+    });
   });
 });
