@@ -15,6 +15,7 @@ export const DEFAULT_SERVICE_WARNING = 'CACHET_DEFAULT_SERVICE';
 
 /** No keys, or no tags: one shared empty list instead of one per invalidation. */
 const NONE: readonly string[] = Object.freeze([]);
+const CLEAR_EVERYTHING: Invalidation = Object.freeze({ keys: NONE, dependencies: NONE, all: true });
 
 /**
  * Options of {@link CachingService.getOrSet}: a profile, switches and expiration (`ttl` or
@@ -188,20 +189,22 @@ export class CachingService {
    * the invalidation stays queued and is still sent when the link allows).
    * @throws {@link NothingCapturedError} when the function calls no cached method.
    */
-  async invalidate(call: (() => unknown) | string): Promise<void> {
-    this.assertUsable('invalidate');
-    const keys = typeof call === 'string' ? [this.userKey(call)] : this.keysOf(this.capturedCalls('invalidate', call));
-    return this.invalidateEverywhereConfirmed({ keys, dependencies: NONE, all: false });
+  invalidate(call: (() => unknown) | string): Promise<void> {
+    return this.invalidateEverywhereConfirmed('invalidate', () => {
+      const keys = typeof call === 'string' ? [this.userKey(call)] : this.keysOf(this.capturedCalls('invalidate', call));
+      return { keys, dependencies: NONE, all: false };
+    });
   }
 
   /**
    * Drops every entry tagged with one of `tags`, here and on every synchronized instance; the promise settles
    * as {@link CachingService.invalidate}'s does.
    */
-  async invalidateTags(...tags: string[]): Promise<void> {
-    this.assertUsable('invalidateTags');
-    checkTags('invalidateTags()', tags);
-    return this.invalidateEverywhereConfirmed({ keys: NONE, dependencies: tags, all: false });
+  invalidateTags(...tags: string[]): Promise<void> {
+    return this.invalidateEverywhereConfirmed('invalidateTags', () => {
+      checkTags('invalidateTags()', tags);
+      return { keys: NONE, dependencies: tags, all: false };
+    });
   }
 
   /**
@@ -210,18 +213,16 @@ export class CachingService {
    * its key members, so any instance with the same identity will do. The promise settles as
    * {@link CachingService.invalidate}'s does.
    */
-  async invalidateObject(value: object): Promise<void> {
-    this.assertUsable('invalidateObject');
-    return this.invalidateEverywhereConfirmed({ keys: NONE, dependencies: [this.objectKey(value)], all: false });
+  invalidateObject(value: object): Promise<void> {
+    return this.invalidateEverywhereConfirmed('invalidateObject', () => ({ keys: NONE, dependencies: [this.objectKey(value)], all: false }));
   }
 
   /**
    * Drops every entry, here and on every synchronized instance of this namespace; the promise settles as
    * {@link CachingService.invalidate}'s does.
    */
-  async clear(): Promise<void> {
-    this.assertUsable('clear');
-    return this.invalidateEverywhereConfirmed({ keys: NONE, dependencies: NONE, all: true });
+  clear(): Promise<void> {
+    return this.invalidateEverywhereConfirmed('clear', () => CLEAR_EVERYTHING);
   }
 
   /**
@@ -326,11 +327,21 @@ export class CachingService {
     return this.options.keyBuilder.objectKey(value, this.options);
   }
 
-  /** As {@link CachingService.invalidateEverywhere}, resolving once the bus accepted the message (at once without synchronization). */
-  private invalidateEverywhereConfirmed(invalidation: Invalidation): Promise<void> {
-    const accepted = this.synchronizer?.publishAndConfirm(invalidation);
-    this.local.apply(invalidation, 'local');
-    return accepted ?? Promise.resolve();
+  /**
+   * As {@link CachingService.invalidateEverywhere}, resolving once the bus accepted the message (at once
+   * without synchronization). Not an `async` function, whose promise would wrap this one on the path of every
+   * call: what `operation` throws becomes a rejection here instead.
+   */
+  private invalidateEverywhereConfirmed(operation: string, invalidation: () => Invalidation): Promise<void> {
+    try {
+      this.assertUsable(operation);
+      const built = invalidation();
+      const accepted = this.synchronizer?.publishAndConfirm(built);
+      this.local.apply(built, 'local');
+      return accepted ?? Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Publishes first: the message is on its way to other instances while this one applies it. */
