@@ -1,41 +1,27 @@
 import { CachingService, MemoryBackend, type SynchronizationTransport } from '@cachet/core';
 import { MAX_PAYLOAD_BYTES, RedisSynchronization } from '@cachet/redis';
-import { BusSpy } from '../support/bus-spy';
+import { useSpiedChannel } from '../support/bus-spy';
 import { bodyOf, drops, forge, HEADER, sign, STRANGER } from '../support/forgery';
 import { Inventory } from '../support/inventory';
-import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
-import { disposeInstances, eventually, invalidateAcross as invalidate, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
+import { REDIS_URL } from '../support/redis-url';
+import { eventually, invalidateAcross as invalidate, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
 
 /** Heartbeats every minute: no probe echo lands in the middle of a test that counts echoes. */
 const QUIET = { heartbeatIntervalMs: 60_000 };
 /** The key of the signed case. */
 const KEY = 'a signing key of more than thirty-two bytes';
 
-let spy: BusSpy;
-let channel: string;
-const store = new Map<string, number>();
-
-beforeAll(() => assertRedisReachable());
-beforeEach(async () => {
-  channel = uniqueChannel('hostile');
-  spy = await BusSpy.on(REDIS_URL, channel);
-  store.clear();
-  store.set('sku-1', 1);
-});
-afterEach(async () => {
-  await disposeInstances();
-  await spy.close();
-});
+const bus = useSpiedChannel('hostile');
 
 function start(count: number, sync: object = {}): Promise<Instance[]> {
-  return startInstances(count, store, { connection: REDIS_URL, channel, sync: { ...QUIET, ...sync } });
+  return startInstances(count, bus.store, { connection: REDIS_URL, channel: bus.channel, sync: { ...QUIET, ...sync } });
 }
 
 /** `writer` changes sku-1 while `reader` has it cached; resolves with the message `writer` published. */
 async function invalidateAcross(writer: Instance, reader: Instance): Promise<string> {
-  const from = spy.messages.length;
-  await invalidate(writer, reader, store);
-  return spy.next((message) => message.includes('"k":['), from);
+  const from = bus.spy.messages.length;
+  await invalidate(writer, reader, bus.store);
+  return bus.spy.next((message) => message.includes('"k":['), from);
 }
 
 describe('a bus that is not trusted', () => {
@@ -46,7 +32,7 @@ describe('a bus that is not trusted', () => {
     await eventually('the echo of the invalidation', () => a.service.stats().sync?.echoes === echoes);
     const copies = [own.slice(0, -1), own.slice(0, -3), own.slice(0, own.indexOf('"k":') + 2), own + ' ', own + 'x', own + '}', own + ',"k":["other"]}'];
     const dropped = [drops(a, 'corrupt', copies.length), drops(b, 'corrupt', copies.length)];
-    for (const copy of copies) await spy.publish(copy);
+    for (const copy of copies) await bus.spy.publish(copy);
     await Promise.all(dropped);
     expect(a.service.stats().sync?.echoes).toBe(echoes);
     expect(a.service.stats().sync?.dropped.corrupt).toBe(copies.length);
@@ -60,16 +46,16 @@ describe('a bus that is not trusted', () => {
     const loads = b.inventory.loads;
     const invalid = [0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, 2 ** 64, '1', null, true, [1]];
     const dropped = drops(b, 'corrupt', invalid.length + 3);
-    for (const q of invalid) await spy.publish(forge({ n: 'inventory', s: STRANGER, q, k: keys }));
+    for (const q of invalid) await bus.spy.publish(forge({ n: 'inventory', s: STRANGER, q, k: keys }));
     // Numbers JSON can write but no sender does.
-    for (const q of ['1e400', '-0', '00001']) await spy.publish(`${HEADER}{"n":"inventory","s":"${STRANGER}","q":${q},"k":${JSON.stringify(keys)}}`);
+    for (const q of ['1e400', '-0', '00001']) await bus.spy.publish(`${HEADER}{"n":"inventory","s":"${STRANGER}","q":${q},"k":${JSON.stringify(keys)}}`);
     await dropped;
     expect(b.service.stats().sync?.applied).toBe(1);
-    expect(await b.inventory.stock('sku-1')).toBe(store.get('sku-1'));
+    expect(await b.inventory.stock('sku-1')).toBe(bus.store.get('sku-1'));
     expect(b.inventory.loads).toBe(loads);
     // The same message with a valid sequence is applied: what was dropped was the sequence.
     const applied = nextRemoteInvalidation(b.service);
-    await spy.publish(forge({ n: 'inventory', s: STRANGER, q: Number.MAX_SAFE_INTEGER, k: keys }));
+    await bus.spy.publish(forge({ n: 'inventory', s: STRANGER, q: Number.MAX_SAFE_INTEGER, k: keys }));
     await applied;
     await b.inventory.stock('sku-1');
     expect(b.inventory.loads).toBe(loads + 1);
@@ -82,7 +68,7 @@ describe('a bus that is not trusted', () => {
     const before = gaps();
 
     const forgedGap = nextEvent(b.service, 'gap');
-    await spy.publish(forge({ n: 'inventory', s: real.s, q: Number.MAX_SAFE_INTEGER, h: 1 }));
+    await bus.spy.publish(forge({ n: 'inventory', s: real.s, q: Number.MAX_SAFE_INTEGER, h: 1 }));
     expect(await forgedGap).toMatchObject({ reason: 'sequence' });
     expect(gaps()).toBe(before + 1);
 
@@ -91,9 +77,9 @@ describe('a bus that is not trusted', () => {
     expect(gaps()).toBe(before + 1);
 
     // A message of a lost: a jump in a's own numbering, right after its last real one.
-    const last = bodyOf(spy.messages.filter((message) => message.includes(`"s":"${real.s}"`) && message.includes('"k":[')).at(-1) as string);
+    const last = bodyOf(bus.spy.messages.filter((message) => message.includes(`"s":"${real.s}"`) && message.includes('"k":[')).at(-1) as string);
     const realGap = nextEvent(b.service, 'gap');
-    await spy.publish(forge({ n: 'inventory', s: real.s, q: last.q + 2, h: 1 }));
+    await bus.spy.publish(forge({ n: 'inventory', s: real.s, q: last.q + 2, h: 1 }));
     expect(await realGap).toMatchObject({ reason: 'sequence' });
     expect(gaps()).toBe(before + 2);
   });
@@ -108,7 +94,7 @@ describe('a bus that is not trusted', () => {
     const garbage = HEADER + '{'.repeat(MAX_PAYLOAD_BYTES);
     expect(wide.length).toBeLessThan(MAX_PAYLOAD_BYTES);
     const dropped = [drops(a, 'oversized', 3), drops(b, 'oversized', 3)];
-    for (const payload of [huge, wide, garbage]) await spy.publish(payload);
+    for (const payload of [huge, wide, garbage]) await bus.spy.publish(payload);
     await Promise.all(dropped);
     for (const { service } of [a, b]) expect(service.stats().sync?.dropped).toMatchObject({ oversized: 3, corrupt: 0 });
     expect(b.service.stats().sync?.applied).toBe(1);
@@ -173,8 +159,8 @@ describe('the time one message may hold an instance', () => {
       services.push(service);
       return service;
     };
-    const receiver = create(timed(new RedisSynchronization({ connection: REDIS_URL, channel }), durations));
-    create(new RedisSynchronization({ connection: REDIS_URL, channel }));
+    const receiver = create(timed(new RedisSynchronization({ connection: REDIS_URL, channel: bus.channel }), durations));
+    create(new RedisSynchronization({ connection: REDIS_URL, channel: bus.channel }));
     await Promise.all(services.map((service) => service.initialize()));
     const message = largestMessage(key, signed);
     const count = bodyOf(message).k?.length ?? 0;
@@ -185,7 +171,7 @@ describe('the time one message may hold an instance', () => {
     }
     const applied = nextRemoteInvalidation(receiver);
     const from = durations.length;
-    await spy.publish(message);
+    await bus.spy.publish(message);
     expect((await applied).keys).toHaveLength(count);
     expect(receiver.stats().entries).toBe(0);
     const slowest = Math.max(...durations.slice(from));

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { BusSpy } from '../support/bus-spy';
+import { useSpiedChannel } from '../support/bus-spy';
 import { bodyOf, drops, forge, sign, unsigned } from '../support/forgery';
-import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
-import { disposeInstances, invalidateAcross, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
+import { REDIS_URL } from '../support/redis-url';
+import { invalidateAcross, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
 
 /** Two keys, as configuration would hold them: one as a Buffer, one as a string. */
 const KEY_A = randomBytes(32);
@@ -10,37 +10,23 @@ const KEY_B = randomBytes(48).toString('base64');
 /** Heartbeats every minute: only what a test sends crosses the bus while it counts. */
 const QUIET = { heartbeatIntervalMs: 60_000 };
 
-let spy: BusSpy;
-let channel: string;
-const store = new Map<string, number>();
-
-beforeAll(() => assertRedisReachable());
-beforeEach(async () => {
-  channel = uniqueChannel('signed');
-  spy = await BusSpy.on(REDIS_URL, channel);
-  store.clear();
-  store.set('sku-1', 1);
-});
-afterEach(async () => {
-  await disposeInstances();
-  await spy.close();
-});
+const bus = useSpiedChannel('signed');
 
 async function start(signingKeys: readonly (string | Buffer)[] | undefined, count = 1): Promise<Instance[]> {
-  return startInstances(count, store, { connection: REDIS_URL, channel, sync: { ...QUIET, ...(signingKeys === undefined ? {} : { signingKeys }) } });
+  return startInstances(count, bus.store, { connection: REDIS_URL, channel: bus.channel, sync: { ...QUIET, ...(signingKeys === undefined ? {} : { signingKeys }) } });
 }
 
 /** Both ways: each instance's writes reach the other. */
 async function invalidateEachOther(x: Instance, y: Instance): Promise<void> {
-  await invalidateAcross(x, y, store);
-  await invalidateAcross(y, x, store);
+  await invalidateAcross(x, y, bus.store);
+  await invalidateAcross(y, x, bus.store);
 }
 
 /** `writer` changes sku-1 while `reader` has it cached; resolves with the message `writer` published. */
 async function published(writer: Instance, reader: Instance): Promise<string> {
-  const from = spy.messages.length;
-  await invalidateAcross(writer, reader, store);
-  return spy.next((text) => text.includes('"k":['), from);
+  const from = bus.spy.messages.length;
+  await invalidateAcross(writer, reader, bus.store);
+  return bus.spy.next((text) => text.includes('"k":['), from);
 }
 
 /** `reader`'s cached sku-1 is still served: nothing was invalidated there. */
@@ -55,9 +41,9 @@ describe('signingKeys', () => {
     const [a, b] = (await start([KEY_A], 2)) as [Instance, Instance];
     await invalidateEachOther(a, b);
     await invalidateEachOther(b, a);
-    // Four invalidations, which the spy may hear after the services did.
-    await spy.heard(4);
-    for (const message of spy.messages) expect(sign(unsigned(message), KEY_A)).toBe(message);
+    // Four invalidations, which the bus.spy may hear after the services did.
+    await bus.spy.heard(4);
+    for (const message of bus.spy.messages) expect(sign(unsigned(message), KEY_A)).toBe(message);
     for (const { service } of [a, b]) expect(service.stats().sync?.dropped.unauthenticated).toBe(0);
   });
 
@@ -69,7 +55,7 @@ describe('signingKeys', () => {
 
     for (const stranger of [other, plain]) {
       const dropped = [drops(a, 'unauthenticated', 1), drops(b, 'unauthenticated', 1)];
-      await stranger.inventory.setStock('sku-1', (store.get('sku-1') ?? 0) + 1);
+      await stranger.inventory.setStock('sku-1', (bus.store.get('sku-1') ?? 0) + 1);
       await Promise.all(dropped);
       await expectStillCached(b);
     }
@@ -77,7 +63,7 @@ describe('signingKeys', () => {
     // The other way, a service with another key drops signed messages; one without keys applies them.
     await other.inventory.stock('sku-1');
     const otherDrops = drops(other, 'unauthenticated', 1);
-    await invalidateAcross(a, plain, store);
+    await invalidateAcross(a, plain, bus.store);
     await otherDrops;
     await expectStillCached(other);
   });
@@ -99,7 +85,7 @@ describe('signingKeys', () => {
       sign(forge({ n: body.n, s: body.s, q: Number.MAX_SAFE_INTEGER, h: 1 }), KEY_B),
     ];
     const dropped = [drops(a, 'unauthenticated', forged.length), drops(b, 'unauthenticated', forged.length)];
-    for (const message of forged) await spy.publish(message);
+    for (const message of forged) await bus.spy.publish(message);
     await Promise.all(dropped);
     expect(a.service.stats().sync?.echoes).toBe(echoes);
     expect(b.service.stats().sync?.gaps).toBe(gaps);
@@ -114,12 +100,12 @@ describe('signingKeys', () => {
 
     await b.inventory.stock('sku-1');
     let replayed = nextRemoteInvalidation(b.service);
-    await spy.publish(latest);
+    await bus.spy.publish(latest);
     await replayed;
     expect(b.service.stats().sync?.gaps).toBe(gaps);
 
     replayed = nextRemoteInvalidation(b.service);
-    await spy.publish(first);
+    await bus.spy.publish(first);
     await replayed;
     expect(b.service.stats().sync?.gaps).toBe(gaps);
     const gap = nextEvent(b.service, 'gap');
@@ -149,7 +135,7 @@ describe('signingKeys', () => {
   it('loses invalidations when the second step starts before the first has finished: why rotation takes two deploys', async () => {
     const [old] = (await start([KEY_A])) as [Instance];
     const [switched] = (await start([KEY_B, KEY_A])) as [Instance];
-    await invalidateAcross(old, switched, store);
+    await invalidateAcross(old, switched, bus.store);
     await old.inventory.stock('sku-1');
     const dropped = drops(old, 'unauthenticated', 1);
     await switched.inventory.setStock('sku-1', 99);

@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { assertRedisReachable, REDIS_URL, uniqueChannel } from './redis-url';
+import { disposeInstances } from './services';
 import { waitFor } from './wait-for';
 
 /**
@@ -57,4 +59,34 @@ export class BusSpy {
   async close(): Promise<void> {
     await Promise.all([this.#subscriber.quit(), this.#publisher.quit()]);
   }
+}
+
+/** What {@link useSpiedChannel} gives each test. */
+export interface SpiedChannel {
+  /** A channel of its own. */
+  readonly channel: string;
+  /** A plain subscriber on that channel. */
+  readonly spy: BusSpy;
+  /** The services' shared data: `sku-1` in stock at 1 when the test starts. */
+  readonly store: Map<string, number>;
+}
+
+/**
+ * Registers the hooks of a test file that watches its services' bus: each test gets a fresh channel, a spy
+ * on it and the store; afterwards its services are disposed and the spy closed.
+ */
+export function useSpiedChannel(prefix: string): SpiedChannel {
+  const context = { channel: '', spy: undefined as unknown as BusSpy, store: new Map<string, number>() };
+  beforeAll(() => assertRedisReachable());
+  beforeEach(async () => {
+    context.channel = uniqueChannel(prefix);
+    context.spy = await BusSpy.on(REDIS_URL, context.channel);
+    context.store.clear();
+    context.store.set('sku-1', 1);
+  });
+  afterEach(async () => {
+    await disposeInstances();
+    await context.spy.close();
+  });
+  return context;
 }
