@@ -169,3 +169,28 @@ export const errors = {
 
 /** The instances of {@link errors}, by code: core's entries of {@link CachetErrorCodes}. */
 type CoreErrorClasses = { readonly [Code in keyof typeof errors]: InstanceType<(typeof errors)[Code]> };
+
+/**
+ * How an option's value reads in a configuration error: `"text"`, `42`, `null`, `an array`, or `a value of
+ * type object`. For transports that validate their own options, as core does.
+ */
+export function describeOptionValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'number') return String(value);
+  return `a value of type ${typeof value}`;
+}
+
+/**
+ * A duration option: `fallback` when it is not given, the value when it is a positive whole number of
+ * milliseconds.
+ * @throws the error `invalid` makes of the problem, otherwise (a transport's own option error, naming the option).
+ */
+export function positiveMilliseconds(value: unknown, fallback: number, invalid: (problem: string) => Error): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw invalid(`expected a positive whole number of milliseconds, but got ${describeOptionValue(value)}.`);
+  }
+  return value;
+}

@@ -1,4 +1,5 @@
 import { Pool, type ClientConfig } from 'pg';
+import { describeOptionValue, positiveMilliseconds } from '@cachet/core';
 import { PostgresSynchronizationOptionError } from './errors';
 
 /**
@@ -53,7 +54,7 @@ export function resolvePostgresSynchronizationOptions(options: PostgresSynchroni
   return {
     connection: validateConnection(options.connection),
     channel: validateChannel(options.channel),
-    connectTimeoutMs: validateDuration('connectTimeoutMs', options.connectTimeoutMs, 10_000),
+    connectTimeoutMs: positiveMilliseconds(options.connectTimeoutMs, 10_000, (problem) => new PostgresSynchronizationOptionError('connectTimeoutMs', problem)),
   };
 }
 
@@ -69,7 +70,7 @@ function validateConnection(connection: unknown): PostgresConnection {
     return connection;
   }
   if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
-    throw new PostgresSynchronizationOptionError('connection', `expected a URL, node-postgres client options or a pg.Pool, but got ${describe(connection)}.`);
+    throw new PostgresSynchronizationOptionError('connection', `expected a URL, node-postgres client options or a pg.Pool, but got ${describeOptionValue(connection)}.`);
   }
   return connection as PostgresConnection;
 }
@@ -77,7 +78,7 @@ function validateConnection(connection: unknown): PostgresConnection {
 function validateChannel(channel: unknown): string {
   if (channel === undefined) return DEFAULT_CHANNEL;
   if (typeof channel !== 'string' || channel === '') {
-    throw new PostgresSynchronizationOptionError('channel', `expected a non-empty string, but got ${describe(channel)}.`);
+    throw new PostgresSynchronizationOptionError('channel', `expected a non-empty string, but got ${describeOptionValue(channel)}.`);
   }
   const bytes = Buffer.byteLength(channel);
   if (bytes > MAX_CHANNEL_BYTES) {
@@ -85,20 +86,4 @@ function validateChannel(channel: unknown): string {
   }
   if (channel.includes('\0')) throw new PostgresSynchronizationOptionError('channel', 'contains a NUL character, which PostgreSQL does not allow in a name.');
   return channel;
-}
-
-function validateDuration(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new PostgresSynchronizationOptionError(option, `expected a positive whole number of milliseconds, but got ${describe(value)}.`);
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value}"`;
-  if (typeof value === 'number') return String(value);
-  return `a value of type ${typeof value}`;
 }

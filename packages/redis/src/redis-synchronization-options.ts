@@ -1,4 +1,5 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { describeOptionValue, positiveMilliseconds } from '@cachet/core';
 import { RedisSynchronizationOptionError } from './errors';
 
 /** An ioredis client or cluster, connected or not. */
@@ -57,7 +58,7 @@ export function resolveRedisSynchronizationOptions(options: RedisSynchronization
   return {
     connection: validateConnection(options.connection),
     channel: validateChannel(options.channel),
-    connectTimeoutMs: validateDuration('connectTimeoutMs', options.connectTimeoutMs, 10_000),
+    connectTimeoutMs: positiveMilliseconds(options.connectTimeoutMs, 10_000, (problem) => new RedisSynchronizationOptionError('connectTimeoutMs', problem)),
   };
 }
 
@@ -74,7 +75,7 @@ function validateConnection(connection: unknown): RedisConnection {
   if (typeof connection !== 'object' || connection === null || Array.isArray(connection)) {
     throw new RedisSynchronizationOptionError(
       'connection',
-      `expected a Redis URL, ioredis options or an ioredis client, but got ${describe(connection)}.`,
+      `expected a Redis URL, ioredis options or an ioredis client, but got ${describeOptionValue(connection)}.`,
     );
   }
   const candidate = connection as RedisConnection;
@@ -90,23 +91,7 @@ function validateConnection(connection: unknown): RedisConnection {
 function validateChannel(channel: unknown): string {
   if (channel === undefined) return DEFAULT_CHANNEL;
   if (typeof channel !== 'string' || channel === '') {
-    throw new RedisSynchronizationOptionError('channel', `expected a non-empty string, but got ${describe(channel)}.`);
+    throw new RedisSynchronizationOptionError('channel', `expected a non-empty string, but got ${describeOptionValue(channel)}.`);
   }
   return channel;
-}
-
-function validateDuration(option: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new RedisSynchronizationOptionError(option, `expected a positive whole number of milliseconds, but got ${describe(value)}.`);
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value}"`;
-  if (typeof value === 'number') return String(value);
-  return `a value of type ${typeof value}`;
 }
