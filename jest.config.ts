@@ -5,6 +5,7 @@ const moduleNameMapper = {
   '^@cachet/core$': '<rootDir>/packages/core/src/index.ts',
   '^@cachet/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
   '^@cachet/redis$': '<rootDir>/packages/redis/src/index.ts',
+  '^@cachet/nats$': '<rootDir>/packages/nats/src/index.ts',
   '^@cachet/azure-service-bus$': '<rootDir>/packages/azure-service-bus/src/index.ts',
 };
 
@@ -27,6 +28,7 @@ const config: Config = {
     project('core-standard', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.json', ['\\.legacy\\.test\\.ts$']),
     project('core-legacy', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.legacy.json', ['\\.standard\\.test\\.ts$']),
     project('redis', ['<rootDir>/packages/redis/test/**/*.test.ts']),
+    project('nats', ['<rootDir>/packages/nats/test/**/*.test.ts']),
     project('azure-service-bus', ['<rootDir>/packages/azure-service-bus/test/**/*.test.ts']),
   ],
 };
