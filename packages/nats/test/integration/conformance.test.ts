@@ -4,14 +4,15 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { assertNatsReachable, NATS_URL } from '../support/nats-url';
 import { PrivateNatsServer } from '../support/private-nats-server';
 
-let server: PrivateNatsServer;
+let killable: PrivateNatsServer;
+let steady: PrivateNatsServer;
 const userConnections: NatsConnection[] = [];
 
 beforeAll(async () => {
   await assertNatsReachable();
-  server = await PrivateNatsServer.start();
+  [killable, steady] = await PrivateNatsServer.startRoutedPair();
 });
-afterAll(() => server?.stop());
+afterAll(() => Promise.all([killable?.stop(), steady?.stop()]));
 
 async function userConnection(url: string): Promise<NatsConnection> {
   const connection = await connect({ servers: url });
@@ -24,20 +25,21 @@ async function closeUserConnections(): Promise<void> {
 }
 
 /**
- * The suite against the shared server, then against a private one with its outage cases: killing the
- * server cuts every transport on it (the suite allows a cut of the whole bus) and starting it again on the
- * same port heals, while the shared server is never stopped.
+ * The suite against the shared server, then against a private cluster of two with its outage cases: the
+ * transports behind the fault use the server that is killed (cut) and started again on the same port
+ * (heal), the others the one that keeps running, as when one NATS node of several crashes. The shared
+ * server is never stopped.
  */
 function describeOnSharedAndPrivateServer(name: string, create: (url: string, bus: string) => Promise<NatsSynchronization>, afterEach?: () => Promise<void>): void {
   const shared: TransportConformanceOptions = { createTransport: (bus) => create(NATS_URL, bus), ...(afterEach && { afterEach }) };
   describeTransportConformance(name, shared);
-  describeTransportConformance(`${name}, on a private server killed and restarted`, {
+  describeTransportConformance(`${name}, on a private cluster, one of its servers killed and restarted`, {
     ...shared,
-    createTransport: (bus) => create(server.url, bus),
+    createTransport: (bus) => create(steady.url, bus),
     faults: {
-      createTransport: (bus) => create(server.url, bus),
-      cut: () => server.stop(),
-      heal: () => server.restart(),
+      createTransport: (bus) => create(killable.url, bus),
+      cut: () => killable.stop(),
+      heal: () => killable.restart(),
     },
   });
 }

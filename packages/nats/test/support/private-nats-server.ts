@@ -13,18 +13,38 @@ process.once('exit', () => {
  */
 export class PrivateNatsServer {
   readonly port: number;
+  readonly #extraArguments: readonly string[];
   #child: ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, extraArguments: readonly string[]) {
     this.port = port;
+    this.#extraArguments = extraArguments;
   }
 
-  /** Starts a server on a free port and resolves once it accepts connections. */
-  static async start(): Promise<PrivateNatsServer> {
+  /**
+   * Starts a server on a free port and resolves once it accepts connections.
+   * @param extraArguments more `nats-server` arguments, such as cluster settings.
+   */
+  static async start(extraArguments: readonly string[] = []): Promise<PrivateNatsServer> {
     assertNatsServerInstalled();
-    const server = new PrivateNatsServer(await freePort());
+    const server = new PrivateNatsServer(await freePort(), extraArguments);
     await server.restart();
     return server;
+  }
+
+  /**
+   * Starts two servers routed into one cluster, so that a client of one hears the clients of the other: a
+   * test kills and restarts the first while the second keeps running. Neither tells its clients about the
+   * other, so a client of the first never fails over to the second.
+   */
+  static async startRoutedPair(): Promise<[killable: PrivateNatsServer, steady: PrivateNatsServer]> {
+    const routePorts = [await freePort(), await freePort()] as const;
+    const clusterArguments = (own: number, other: number): string[] => [
+      '--cluster_name', 'cachet-test', '--cluster', `nats://127.0.0.1:${own}`, '--routes', `nats://127.0.0.1:${other}`, '--no_advertise=true',
+    ];
+    const steady = await PrivateNatsServer.start(clusterArguments(routePorts[1], routePorts[0]));
+    const killable = await PrivateNatsServer.start(clusterArguments(routePorts[0], routePorts[1]));
+    return [killable, steady];
   }
 
   /** The URL clients connect to. */
@@ -46,7 +66,7 @@ export class PrivateNatsServer {
   /** Starts the server again on the same port (killing it first if it runs), with no subscriptions, as after a crash. */
   async restart(): Promise<void> {
     await this.stop();
-    const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), ...this.#extraArguments], { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     this.#child = child;
     await new Promise<void>((resolve, reject) => {
