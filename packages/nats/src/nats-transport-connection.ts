@@ -48,7 +48,11 @@ export class NatsTransportConnection implements TransportConnection {
     void this.#watch();
   }
 
-  /** Resolves once the server has received the message (the flush round trip), as Redis answers a PUBLISH. */
+  /**
+   * Resolves once the server has received the message (the flush round trip), as Redis answers a PUBLISH.
+   * Rejects at once while the link is down, rather than leave the message in the client's reconnect buffer
+   * to be sent again after the engine's retry.
+   */
   publish(payload: string): Promise<void> {
     return this.#send(this.#subjects[0], payload);
   }
@@ -66,6 +70,7 @@ export class NatsTransportConnection implements TransportConnection {
   }
 
   async #send(subject: string, payload: string): Promise<void> {
+    if (!this.#up) throw new NatsConnectionLostError(this.#subjects[0], 'not reconnected yet');
     this.#nats.publish(subject, payload);
     await this.#nats.flush();
   }
