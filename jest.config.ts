@@ -6,6 +6,7 @@ const moduleNameMapper = {
   '^@cachet/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
   '^@cachet/redis$': '<rootDir>/packages/redis/src/index.ts',
   '^@cachet/postgres$': '<rootDir>/packages/postgres/src/index.ts',
+  '^@cachet/nats$': '<rootDir>/packages/nats/src/index.ts',
   '^@cachet/azure-service-bus$': '<rootDir>/packages/azure-service-bus/src/index.ts',
 };
 
@@ -29,6 +30,7 @@ const config: Config = {
     project('core-legacy', ['<rootDir>/packages/core/test/unit/**/*.test.ts'], 'tsconfig.legacy.json', ['\\.standard\\.test\\.ts$']),
     project('redis', ['<rootDir>/packages/redis/test/**/*.test.ts']),
     project('postgres', ['<rootDir>/packages/postgres/test/**/*.test.ts']),
+    project('nats', ['<rootDir>/packages/nats/test/**/*.test.ts']),
     project('azure-service-bus', ['<rootDir>/packages/azure-service-bus/test/**/*.test.ts']),
   ],
 };
