@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   console.log(
     `# cachet benchmarks${options.quick ? ' (--quick: smoke test, figures are not meaningful)' : ''}\n\n` +
       `${new Date().toISOString()} · Node ${process.version} · ${process.platform}/${process.arch} · ` +
-      `${(await import('node:os')).cpus().length} CPUs · REDIS_URL=${options.redisUrl}`,
+      `${(await import('node:os')).cpus().length} CPUs · REDIS_URL=${options.redisUrl} · DATABASE_URL=${options.databaseUrl} · NATS_URL=${options.natsUrl}`,
   );
   for (const scenario of selected) {
     const started = Date.now();

@@ -6,6 +6,10 @@ export interface BenchOptions {
   readonly only: readonly string[];
   /** Redis server for the cross-process scenarios. */
   readonly redisUrl: string;
+  /** PostgreSQL server for the cross-process scenarios. */
+  readonly databaseUrl: string;
+  /** NATS server for the cross-process scenarios. */
+  readonly natsUrl: string;
   /** Instance counts the instance-count scenario sweeps. */
   readonly instanceCounts: readonly number[];
   /** Length of each idle window of the instance-count scenario, in seconds. */
@@ -33,7 +37,8 @@ function positiveNumber(text: string, source: string): number {
 }
 
 /**
- * Reads `--quick`, `--only=name[,name]`, `REDIS_URL` (default `redis://127.0.0.1:6379`), and for the
+ * Reads `--quick`, `--only=name[,name]`, `REDIS_URL` (default `redis://127.0.0.1:6379`), `DATABASE_URL`
+ * (default `postgres://postgres@127.0.0.1:5432/test`), `NATS_URL` (default `nats://127.0.0.1:4222`), and for the
  * instance-count scenario `--instances=10,50,200` (or `BENCH_INSTANCES`), `--window=<seconds>` and
  * `--record=<label>`.
  *
@@ -61,6 +66,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     quick,
     only,
     redisUrl: env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    databaseUrl: env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+    natsUrl: env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
     instanceCounts: counts ?? (quick ? QUICK_INSTANCE_COUNTS : DEFAULT_INSTANCE_COUNTS),
     windowSeconds: windowSeconds ?? (quick ? 3 : 15),
     record,

@@ -1,7 +1,7 @@
 import { ReceiverProcess } from './receiver-client.js';
 import type { Closable, InvalidationSender, RemotePeer } from './remote-peer.js';
 
-/** A sender in this process and a receiver in another, joined over Redis and known to be subscribed. */
+/** A sender in this process and a receiver in another, joined over a bus and known to be subscribed. */
 export interface Pair extends Closable {
   readonly peer: RemotePeer;
   readonly sender: InvalidationSender;
@@ -23,7 +23,8 @@ let pairsOpened = 0;
  * (plus the probe user `keyCount`). Closing the pair closes both sides.
  */
 export async function openPair(peer: RemotePeer, url: string, keyCount: number, order: SubscriptionOrder = 'receiver-first'): Promise<Pair> {
-  const channel = `cachet-bench-${process.pid}-${++pairsOpened}-${peer.name.replace(/[^a-z]+/gi, '-')}`;
+  // Cut to 63 bytes, PostgreSQL's limit for a channel name; the counter before the cut keeps it unique.
+  const channel = `cachet-bench-${process.pid}-${++pairsOpened}-${peer.name.replace(/[^a-z]+/gi, '-')}`.slice(0, 63);
   let sender: InvalidationSender | undefined;
   let receiver: ReceiverProcess | undefined;
   try {

@@ -1,26 +1,28 @@
-import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { idFromKey, userKey, type RemotePeer } from './remote-peer.js';
+import { idFromKey, userKey, type Closable, type RemotePeer } from './remote-peer.js';
 
-/** The floor: raw ioredis PUBLISH of the key, SUBSCRIBE on the other side, `lru.delete(key)`. */
-export const rawPubSub: RemotePeer = {
-  name: 'floor: ioredis PUBLISH → lru.delete',
-  async sender(url, channel) {
-    const publisher = new Redis(url);
-    await publisher.ping();
-    return {
-      invalidate: (id) => publisher.publish(channel, userKey(id)),
-      close: async () => void (await publisher.quit()),
-    };
-  },
-  async receiver(url, channel, entries, onEvict) {
-    const lru = new LRUCache<string, { id: number }>({ max: entries * 2 });
-    for (let id = 0; id < entries; id++) lru.set(userKey(id), { id });
-    const subscriber = new Redis(url);
-    subscriber.on('message', (_channel: string, key: string) => {
-      if (lru.delete(key)) onEvict(idFromKey(key));
-    });
-    await subscriber.subscribe(channel);
-    return { close: async () => void (await subscriber.quit()) };
-  },
-};
+/** A raw client's publish and subscribe on one bus, one key per message: all a floor needs of it. */
+export interface RawPubSub {
+  /** Opens a publisher on `channel`, connected once it resolves. */
+  publisher(url: string, channel: string): Promise<{ publish(key: string): Promise<unknown> } & Closable>;
+  /** Subscribes to `channel`, calling `onKey` with each message; resolves once the subscription is made. */
+  subscribe(url: string, channel: string, onKey: (key: string) => void): Promise<Closable>;
+}
+
+/** A floor: the raw client publishes the key, the other side's subscription runs `lru.delete(key)`. */
+export function rawFloor(name: string, pubSub: RawPubSub): RemotePeer {
+  return {
+    name,
+    async sender(url, channel) {
+      const publisher = await pubSub.publisher(url, channel);
+      return { invalidate: (id) => publisher.publish(userKey(id)), close: () => publisher.close() };
+    },
+    async receiver(url, channel, entries, onEvict) {
+      const lru = new LRUCache<string, { id: number }>({ max: entries * 2 });
+      for (let id = 0; id < entries; id++) lru.set(userKey(id), { id });
+      return pubSub.subscribe(url, channel, (key) => {
+        if (lru.delete(key)) onEvict(idFromKey(key));
+      });
+    },
+  };
+}

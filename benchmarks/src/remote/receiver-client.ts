@@ -8,7 +8,7 @@ const SCRIPT = fileURLToPath(new URL('./receiver-process.js', import.meta.url));
 /** Node flags for the receiver process, e.g. `BENCH_RECEIVER_NODE_ARGS="--cpu-prof"` to profile it. */
 const RECEIVER_NODE_ARGS = (process.env['BENCH_RECEIVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
-/** The receiving side of a Redis scenario, running in its own process. */
+/** The receiving side of a cross-process scenario, running in its own process. */
 export class ReceiverProcess {
   private constructor(private readonly child: ForkedProcess<ReceiverMessage, ControlMessage>) {}
 

@@ -1,5 +1,5 @@
 /**
- * Child process of the Redis scenarios: holds one library's receiving cache and timestamps each
+ * Child process of the cross-process scenarios: holds one library's receiving cache and timestamps each
  * eviction with the machine's monotonic clock. Started by {@link ReceiverProcess}; never run by hand.
  */
 import { nowNsNumber } from '../harness/clock.js';

@@ -1,15 +1,14 @@
 import { delay, nowNsNumber } from '../harness/clock.js';
 import { formatNs, formatRatio } from '../harness/format.js';
 import type { BenchOptions } from '../harness/options.js';
-import { probeRedis } from '../harness/redis-probe.js';
 import { percentile } from '../harness/stats.js';
 import type { Table } from '../harness/table.js';
-import { allRemotePeers, remoteCachet, remoteFloor, type RemotePeer } from '../remote/index.js';
+import { peersOf, type RemotePeer } from '../remote/index.js';
 import { openPair, type Pair, type SubscriptionOrder } from '../remote/pair-session.js';
-import { redisUnavailable } from './redis-unavailable.js';
+import { reachableBuses } from './reachable-buses.js';
 import type { Scenario } from './scenario.js';
 
-const TITLE = 'Invalidation latency across two processes over Redis';
+const TITLE = 'Invalidation latency across two processes';
 const PACE_MS = 1;
 const WARM_UP = 200;
 const NOISE_GAUGE = 'floor again (noise gauge)';
@@ -154,39 +153,52 @@ export async function measureBothOrders(contenders: readonly LatencyContender[],
 export const invalidationLatency: Scenario = {
   name: 'invalidation-latency',
   async run(options: BenchOptions): Promise<Table[]> {
-    const unreachable = await probeRedis(options.redisUrl);
-    if (unreachable) return [redisUnavailable(TITLE, options.redisUrl, unreachable)];
+    const { reachable, skipped } = await reachableBuses(TITLE, options);
+    if (reachable.length === 0) return skipped;
     const count = options.quick ? 100 : 1_000;
-    const contenders = allRemotePeers.map((peer) => peerContender(peer, options.redisUrl));
-    // The floor once more, as the noise gauge: identical code, so whatever it differs from the floor by is noise.
-    contenders.splice(1, 0, peerContender(remoteFloor, options.redisUrl, NOISE_GAUGE));
-    const results = await measureBothOrders(contenders, count);
-    const floor = results.find((result) => result.name === remoteFloor.name);
+    // Every bus's rows in one interleaved run, each row beside its bus's floor and cachet.
+    const rows = reachable.flatMap((bus) => peersOf(bus).map((peer) => ({ bus, contender: peerContender(peer, bus.url) })));
+    // The first floor once more, as the noise gauge: identical code, so whatever it differs from the floor by is noise.
+    const gauged = rows[0] as (typeof rows)[number];
+    rows.splice(1, 0, { bus: gauged.bus, contender: peerContender(gauged.bus.floor, gauged.bus.url, NOISE_GAUGE) });
+    const results = await measureBothOrders(
+      rows.map((row) => row.contender),
+      count,
+    );
+    const resultOf = (peer: RemotePeer): LatencyResult | undefined => results.find((result) => result.name === peer.name);
+    const gaugeFloor = resultOf(gauged.bus.floor);
     const gauge = results.find((result) => result.name === NOISE_GAUGE);
-    const cachet = results.find((result) => result.name === remoteCachet.name);
     return [
       {
-        title: `${TITLE}: ${count.toLocaleString('en-US')} paced invalidations`,
-        columns: ['library', 'p50', 'p90', 'p99', 'max', 'lost', 'p50 vs floor', 'p99 vs floor', 'p50 vs cachet', 'p99 vs cachet'],
-        rows: results.map((result) => [
-          result.name,
-          formatNs(result.p50),
-          formatNs(result.p90),
-          formatNs(result.p99),
-          formatNs(result.max),
-          String(result.lost),
-          formatRatio(result.p50, floor?.p50 ?? Number.NaN),
-          formatRatio(result.p99, floor?.p99 ?? Number.NaN),
-          formatRatio(result.p50, cachet?.p50 ?? Number.NaN),
-          formatRatio(result.p99, cachet?.p99 ?? Number.NaN),
-        ]),
+        title: `${TITLE} over ${reachable.map((bus) => bus.bus.name).join(', ')}: ${count.toLocaleString('en-US')} paced invalidations`,
+        columns: ['library', 'bus', 'p50', 'p90', 'p99', 'max', 'lost', 'p50 vs its floor', 'p99 vs its floor', 'p50 vs cachet', 'p99 vs cachet'],
+        rows: results.map((result, index) => {
+          const { bus } = rows[index] as (typeof rows)[number];
+          const floor = resultOf(bus.floor);
+          const cachet = resultOf(bus.cachet);
+          return [
+            result.name,
+            bus.bus.name,
+            formatNs(result.p50),
+            formatNs(result.p90),
+            formatNs(result.p99),
+            formatNs(result.max),
+            String(result.lost),
+            formatRatio(result.p50, floor?.p50 ?? Number.NaN),
+            formatRatio(result.p99, floor?.p99 ?? Number.NaN),
+            formatRatio(result.p50, cachet?.p50 ?? Number.NaN),
+            formatRatio(result.p99, cachet?.p99 ?? Number.NaN),
+          ];
+        }),
         notes: [
           `From just before the sender's invalidation call to the eviction in the receiving process; one invalidation every ~${PACE_MS} ms, libraries interleaved, after ${WARM_UP} warm-up ones each.`,
+          "Each row is compared with the floor and with cachet over its own bus: the raw client's publish → subscribe → `lru.delete` (ioredis PUBLISH; `SELECT pg_notify` → LISTEN; NATS publish → subscribe), in the same run.",
           'Half the users go through pairs whose receiver subscribed first, half through fresh pairs whose sender subscribed first, pooled. Redis writes a message to the newest subscriber first, so a sender that also listens on the channel (cachet and bentocache, as real instances do) has its own copy written before the receiver\'s in the first order and after it in the second; a farm has both.',
-          `Noise: the second floor row runs the floor's code again; this run it read ${formatRatio(gauge?.p50 ?? Number.NaN, floor?.p50 ?? Number.NaN)} of the floor at p50 and ${formatRatio(gauge?.p99 ?? Number.NaN, floor?.p99 ?? Number.NaN)} at p99. A ratio inside that distance of 1x says nothing.`,
-          `p50 receiver first / sender first: ${results.map((result) => `${result.name.split(' (')[0]} ${formatNs(result.p50ByOrder['receiver-first'])} / ${formatNs(result.p50ByOrder['sender-first'])}`).join('; ')}.`,
+          `Noise: the second ${gauged.bus.bus.name} floor row runs the floor's code again; this run it read ${formatRatio(gauge?.p50 ?? Number.NaN, gaugeFloor?.p50 ?? Number.NaN)} of the floor at p50 and ${formatRatio(gauge?.p99 ?? Number.NaN, gaugeFloor?.p99 ?? Number.NaN)} at p99. A ratio inside that distance of 1x says nothing.`,
+          `p50 receiver first / sender first: ${results.map((result) => `${result.name} ${formatNs(result.p50ByOrder['receiver-first'])} / ${formatNs(result.p50ByOrder['sender-first'])}`).join('; ')}.`,
         ],
       },
+      ...skipped,
     ];
   },
 };

@@ -1,15 +1,14 @@
 import { delay, nowNsNumber } from '../harness/clock.js';
 import { formatNs, formatRate, formatRatio } from '../harness/format.js';
 import type { BenchOptions } from '../harness/options.js';
-import { probeRedis } from '../harness/redis-probe.js';
 import { median, percentile } from '../harness/stats.js';
 import type { Table } from '../harness/table.js';
-import { allRemotePeers, remoteCachet, remoteFloor, type RemotePeer } from '../remote/index.js';
+import { peersOf, type RemotePeer } from '../remote/index.js';
 import { withPair } from '../remote/pair-session.js';
-import { redisUnavailable } from './redis-unavailable.js';
+import { reachableBuses, type ReachableBus } from './reachable-buses.js';
 import type { Scenario } from './scenario.js';
 
-const TITLE = 'Invalidation throughput across two processes over Redis';
+const TITLE = 'Invalidation throughput across two processes';
 
 /** What one burst achieved. */
 interface ThroughputResult {
@@ -97,48 +96,54 @@ async function measure(peer: RemotePeer, url: string, count: number): Promise<Th
 export const invalidationThroughput: Scenario = {
   name: 'invalidation-throughput',
   async run(options: BenchOptions): Promise<Table[]> {
-    const unreachable = await probeRedis(options.redisUrl);
-    if (unreachable) return [redisUnavailable(TITLE, options.redisUrl, unreachable)];
+    const { reachable, skipped } = await reachableBuses(TITLE, options);
+    if (reachable.length === 0) return skipped;
     const count = options.quick ? 2_000 : 50_000;
     const rounds = options.quick ? 1 : ROUNDS;
-    const samples = allRemotePeers.map((): ThroughputResult[] => []);
+    const rows: { bus: ReachableBus; peer: RemotePeer }[] = reachable.flatMap((bus) => peersOf(bus).map((peer) => ({ bus, peer })));
+    const samples = rows.map((): ThroughputResult[] => []);
     for (let round = 0; round < rounds; round++) {
       // A rotating order, so a slow phase of the machine is spread over all libraries.
-      for (let step = 0; step < allRemotePeers.length; step++) {
-        const index = (round + step) % allRemotePeers.length;
-        (samples[index] as ThroughputResult[]).push(await measure(allRemotePeers[index] as RemotePeer, options.redisUrl, count));
+      for (let step = 0; step < rows.length; step++) {
+        const index = (round + step) % rows.length;
+        const { bus, peer } = rows[index] as (typeof rows)[number];
+        (samples[index] as ThroughputResult[]).push(await measure(peer, bus.url, count));
       }
     }
     const results = samples.map(medianResult);
-    const floor = results.find((result) => result.name === remoteFloor.name);
-    const cachet = results.find((result) => result.name === remoteCachet.name);
+    const resultOf = (peer: RemotePeer): ThroughputResult | undefined => results.find((result) => result.name === peer.name);
     const ms = (ns: number): string => (ns / 1e6).toFixed(1);
     return [
       {
-        title: `${TITLE}: ${count.toLocaleString('en-US')} distinct keys, as fast as possible`,
-        columns: ['library', 'sent', 'absorbed', 'per-key p50', 'per-key p99', 'receiver lag after last call', 'lost', 'absorbed vs floor', 'absorbed vs cachet'],
-        rows: results.map((result) => [
+        title: `${TITLE} over ${reachable.map((bus) => bus.bus.name).join(', ')}: ${count.toLocaleString('en-US')} distinct keys, as fast as possible`,
+        columns: ['library', 'bus', 'sent', 'absorbed', 'per-key p50', 'per-key p99', 'receiver lag after last call', 'lost', 'absorbed vs its floor', 'absorbed vs cachet'],
+        rows: rows.map(({ bus }, index) => {
+          const result = results[index] as ThroughputResult;
+          return [
           result.name,
+          bus.bus.name,
           formatRate(result.sentRate),
           formatRate(result.absorbedRate),
           formatNs(result.keyP50Ns),
           formatNs(result.keyP99Ns),
           formatNs(result.lagNs),
           String(result.lost),
-          formatRatio(result.absorbedRate, floor?.absorbedRate ?? Number.NaN),
-          formatRatio(result.absorbedRate, cachet?.absorbedRate ?? Number.NaN),
-        ]),
+          formatRatio(result.absorbedRate, resultOf(bus.floor)?.absorbedRate ?? Number.NaN),
+          formatRatio(result.absorbedRate, resultOf(bus.cachet)?.absorbedRate ?? Number.NaN),
+          ];
+        }),
         notes: [
           'sent: calls per second until the last call settled; absorbed: evictions per second in the other process, from the first call to the last eviction (higher is better, so ratios above 1x mean faster).',
           "per-key: from each key's invalidation call in the sender to its eviction in the receiver; receiver lag: from the sender's last call (all issued) to the receiver's last eviction. Both processes read CLOCK_MONOTONIC (`process.hrtime.bigint()`), one clock for the machine, so their readings subtract directly.",
-          'The floor publishes one key per PUBLISH, unbatched.',
+          "Each row is compared with the floor and with cachet over its own bus. Each floor sends one key per message, unbatched: ioredis PUBLISH; `SELECT pg_notify($1, $2)` through a node-postgres `Pool` of its default 10 clients → LISTEN; NATS publish → subscribe.",
           `Each figure is the median of ${rounds} burst${rounds === 1 ? '' : 's'} per library (fresh pairs, libraries in rotating order); lost counts every burst.`,
           ...samples.map(
             (bursts, index) =>
-              `${allRemotePeers[index]?.name}, each burst: per-key p50 ${bursts.map((burst) => ms(burst.keyP50Ns)).join(' / ')} ms; p99 ${bursts.map((burst) => ms(burst.keyP99Ns)).join(' / ')} ms; lag ${bursts.map((burst) => ms(burst.lagNs)).join(' / ')} ms; absorbed ${bursts.map((burst) => formatRate(burst.absorbedRate)).join(' / ')}.`,
+              `${rows[index]?.peer.name}, each burst: per-key p50 ${bursts.map((burst) => ms(burst.keyP50Ns)).join(' / ')} ms; p99 ${bursts.map((burst) => ms(burst.keyP99Ns)).join(' / ')} ms; lag ${bursts.map((burst) => ms(burst.lagNs)).join(' / ')} ms; absorbed ${bursts.map((burst) => formatRate(burst.absorbedRate)).join(' / ')}.`,
           ),
         ],
       },
+      ...skipped,
     ];
   },
 };
