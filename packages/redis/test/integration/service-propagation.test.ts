@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { assertRedisReachable, REDIS_URL, uniqueChannel } from '../support/redis-url';
-import { disposeInstances, nextEvent, nextRemoteInvalidation, startInstances, type Instance } from '../support/services';
+import { disposeInstances, nextEvent, nextRemoteInvalidation, startInstances, warm, type Instance } from '../support/services';
 import { UnhandledErrors } from '../support/unhandled-errors';
 
 const unhandled = new UnhandledErrors();
@@ -21,60 +21,7 @@ afterEach(async () => {
   expect(unhandled.stop()).toEqual([]);
 });
 
-/** Reads `sku` on every instance so each caches it. */
-async function warm(instances: readonly Instance[], sku: string): Promise<void> {
-  for (const { inventory } of instances) await inventory.stock(sku);
-}
-
 describe('CachingService over RedisSynchronization', () => {
-  it.each([2, 3])('propagates an @InvalidateCache update to the other %i-1 instances', async (count) => {
-    const instances = await startInstances(count, store, { connection: REDIS_URL, channel });
-    await warm(instances, 'apple');
-    const [writer, ...readers] = instances as [Instance, ...Instance[]];
-    const delivered = readers.map(({ service }) => nextRemoteInvalidation(service));
-
-    await writer.inventory.setStock('apple', 10);
-    await Promise.all(delivered);
-
-    for (const { inventory } of instances) await expect(inventory.stock('apple')).resolves.toBe(10);
-  });
-
-  it('propagates service.invalidate(), and leaves other keys cached', async () => {
-    const [a, b] = (await startInstances(2, store, { connection: REDIS_URL, channel })) as [Instance, Instance];
-    await warm([a, b], 'apple');
-    await warm([a, b], 'pear');
-    store.set('apple', 11);
-    store.set('pear', 22);
-    const delivered = nextRemoteInvalidation(b.service);
-
-    await a.service.invalidate(() => a.inventory.stock('apple'));
-    await delivered;
-
-    await expect(b.inventory.stock('apple')).resolves.toBe(11);
-    await expect(b.inventory.stock('pear')).resolves.toBe(2);
-  });
-
-  it('propagates tag invalidation and clear()', async () => {
-    const [a, b, c] = (await startInstances(3, store, { connection: REDIS_URL, channel })) as [Instance, Instance, Instance];
-    await warm([a, b, c], 'apple');
-    await warm([a, b, c], 'pear');
-    store.set('apple', 12);
-    store.set('pear', 23);
-
-    const tagged = [b, c].map(({ service }) => nextRemoteInvalidation(service));
-    await a.service.invalidateTags('sku:apple');
-    expect((await Promise.all(tagged)).map((event) => event.dependencies)).toEqual([['sku:apple'], ['sku:apple']]);
-    for (const { inventory } of [b, c]) {
-      await expect(inventory.stock('apple')).resolves.toBe(12);
-      await expect(inventory.stock('pear')).resolves.toBe(2);
-    }
-
-    const cleared = [a, b].map(({ service }) => nextRemoteInvalidation(service));
-    await c.service.clear();
-    expect((await Promise.all(cleared)).map((event) => event.all)).toEqual([true, true]);
-    for (const { inventory } of [a, b]) await expect(inventory.stock('pear')).resolves.toBe(23);
-  });
-
   it('ignores its own messages when they come back, counting them as echoes', async () => {
     const [a, b] = (await startInstances(2, store, { connection: REDIS_URL, channel })) as [Instance, Instance];
     const remoteOnA: unknown[] = [];
