@@ -1,6 +1,7 @@
 /**
- * Records what would escape a test unnoticed: unhandled rejections, uncaught exceptions, and ioredis
- * "Unhandled error event" reports (ioredis prints those instead of throwing).
+ * Records what would escape a test unnoticed: ioredis' "Unhandled error event" reports, which it prints
+ * instead of throwing. (Unhandled rejections and uncaught exceptions need no recorder: Jest 30 fails the
+ * test or hook they come from, and listeners added to `process` inside a test file never hear them.)
  */
 export class UnhandledErrors {
   readonly seen: unknown[] = [];
@@ -12,8 +13,6 @@ export class UnhandledErrors {
   /** Starts recording. */
   start(): void {
     this.seen.length = 0;
-    process.on('unhandledRejection', this.#record);
-    process.on('uncaughtException', this.#record);
     console.error = (...args: unknown[]) => {
       if (args.some((arg) => String(arg).includes('Unhandled error event'))) this.#record(args.join(' '));
       this.#consoleError(...args);
@@ -22,8 +21,6 @@ export class UnhandledErrors {
 
   /** Stops recording and returns what was seen. */
   stop(): unknown[] {
-    process.off('unhandledRejection', this.#record);
-    process.off('uncaughtException', this.#record);
     console.error = this.#consoleError;
     return [...this.seen];
   }
