@@ -32,3 +32,15 @@ describeTransportConformance('PostgresSynchronization over a pool the applicatio
   faults: faultsThroughProxy(() => pools.create(urlThrough(proxy.port))),
   afterEach: () => pools.endAll(),
 });
+
+/** node-postgres client options for the server at `url`: the third way to say where PostgreSQL is. */
+function optionsOf(url: string): PostgresConnection {
+  const { hostname, port, username, password, pathname } = new URL(url);
+  const decoded = (part: string): string | undefined => decodeURIComponent(part) || undefined;
+  return { host: hostname, port: Number(port || 5432), user: decoded(username), password: decoded(password), database: decoded(pathname.slice(1)) };
+}
+
+describeTransportConformance('PostgresSynchronization from node-postgres options', {
+  createTransport: (bus) => new PostgresSynchronization({ connection: optionsOf(DATABASE_URL), channel: bus }),
+  faults: faultsThroughProxy(() => optionsOf(urlThrough(proxy.port))),
+});
