@@ -2,8 +2,13 @@ import { Cache, CachingService, InvalidateCache, type SynchronizationOptions } f
 import { nextEvent } from '@cachet/core/testing';
 import { NatsSynchronization } from '@cachet/nats';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../../redis/test/support/private-server';
 import { assertNatsReachable, NATS_URL, uniqueSubject } from '../support/nats-url';
 import { PrivateNatsServer } from '../support/private-nats-server';
+import { StallingProxy } from '../support/stalling-proxy';
 
 /** Stock levels read from a shared store, standing in for the database every instance uses. */
 class Inventory {
@@ -102,4 +107,64 @@ describe('CachingService over NatsSynchronization when nats-server is killed mid
     for (const outcome of await Promise.all(traffic)) if (outcome !== undefined) expect(outcome).toMatchObject({ code: 'E_SYNC_PUBLISH' });
     for (const error of errors) expect(error).toMatchObject({ code: 'E_SYNC_PUBLISH' });
   }, 30_000);
+});
+
+describe('CachingService over NatsSynchronization when the server drops it as a slow consumer', () => {
+  // The server closes a client once more than max_pending bytes wait for it (a payload must fit in that).
+  const config = 'max_payload: 65536\nmax_pending: 262144\n';
+  const slowName = 'cachet-slow-consumer';
+  let directory: string;
+  let server: PrivateNatsServer;
+  let monitorPort: number;
+  let proxy: StallingProxy;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'cachet-nats-'));
+    await writeFile(join(directory, 'nats.conf'), config);
+    monitorPort = await freePort();
+    server = await PrivateNatsServer.start(['-c', join(directory, 'nats.conf'), '-m', String(monitorPort)]);
+    proxy = await StallingProxy.start(server.port);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.stop();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  /** Why the server closed the slow instance's connection, from its monitoring endpoint; undefined while open. */
+  async function closedBecause(): Promise<string | undefined> {
+    const response = await fetch(`http://127.0.0.1:${monitorPort}/connz?state=closed`);
+    const { connections } = (await response.json()) as { connections: { name?: string; reason?: string }[] | null };
+    return connections?.find((connection) => connection.name === slowName)?.reason;
+  }
+
+  it('reports sync-down, then sync-up with a gap that clears its cache, and serves no stale value', async () => {
+    const store = new Map([['apple', 1]]);
+    const subject = uniqueSubject('slow-consumer');
+    const slow = start(new NatsSynchronization({ servers: proxy.url, subject, name: slowName, reconnectTimeWait: 50 }), store);
+    const writer = start(new NatsSynchronization({ servers: server.url, subject }), store);
+    await Promise.all([slow.service.initialize(), writer.service.initialize()]);
+    await expect(slow.inventory.stock('apple')).resolves.toBe(1);
+
+    // The slow instance stops reading; the writer sends a burst of large invalidations until the server
+    // has more pending for it than max_pending (bounded: 1,000 rounds of about 100 kB).
+    const down = nextEvent(slow.service, 'sync-down', () => true, 20_000);
+    proxy.stall();
+    const tags = (round: number): string[] => Array.from({ length: 200 }, (_, i) => `burst:${round}:${i}:${'x'.repeat(480)}`);
+    let reason: string | undefined;
+    for (let round = 0; (reason = await closedBecause()) === undefined; round++) {
+      if (round === 1_000) throw new Error('the server never dropped the slow consumer');
+      await writer.service.invalidateTags(...tags(round));
+    }
+    expect(reason).toMatch(/^Slow Consumer/);
+
+    // Written once the server has dropped it: the slow instance cannot receive this invalidation.
+    await writer.inventory.setStock('apple', 2);
+    const up = nextEvent(slow.service, 'sync-up', () => true, 20_000);
+    const gap = nextEvent(slow.service, 'gap', () => true, 20_000);
+    proxy.resume();
+    await expect(down).resolves.toMatchObject({ reason: { code: 'E_NATS_CONNECTION_LOST' } });
+    await up;
+    await expect(gap).resolves.toMatchObject({ reason: 'disconnect' });
+    await expect(slow.inventory.stock('apple')).resolves.toBe(2);
+  }, 60_000);
 });
