@@ -7,19 +7,24 @@ import { ServiceBusTestPeer } from '../../../azure-service-bus/test/peer';
 import { buildAndRun, describeCell, type ConsumerCell, type ConsumerRun } from '../support/consumer-app';
 import { nodeBinary } from '../support/node-binaries';
 import { assertRedisReachable, REDIS_URL } from '../support/redis-url';
+import { assertNatsReachable, NATS_URL } from '../../../nats/test/support/nats-url';
+import { assertPostgresReachable, DATABASE_URL } from '../../../postgres/test/support/database-url';
 
 // Packs the packages as they would be published and installs the tarballs into fresh applications, one per
 // cell below. The cells cover every value of every dimension and each risky pair (ESM with standard
 // decorators, CommonJS with experimentalDecorators, Node 20 with standard decorators and its Symbol.metadata
 // polyfill, each ioredis major with each module system and each TypeScript), rather than the full product.
-// Every application runs both connection kinds: a URL, and its own ioredis clients. Two also run the story over
-// Azure Service Bus, against the package's local test peer.
+// Every application runs both connection kinds: a URL, and its own ioredis clients. The first two, which differ
+// in every setting, also run the story over Azure Service Bus (against the package's local test peer),
+// PostgreSQL and NATS, from a URL and from a pg.Pool or NATS connection of their own: a cell's extra packages
+// cost little more than its npm install, which it pays anyway.
+const everyTransport = ['azure', 'postgres', 'nats'] as const;
 const cells: readonly ConsumerCell[] = [
-  { module: 'ESM', decorators: 'standard decorators', typescript: 7, ioredis: '^6', node: 24, azure: true },
-  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '5.3.0', node: 20, azure: true },
-  { module: 'ESM', decorators: 'experimentalDecorators', typescript: 7, ioredis: '^5', node: 22, azure: false },
-  { module: 'CommonJS', decorators: 'standard decorators', typescript: 7, ioredis: '6.0.0', node: 22, azure: false },
-  { module: 'ESM', decorators: 'standard decorators', typescript: 6, ioredis: '^6', node: 20, azure: false },
+  { module: 'ESM', decorators: 'standard decorators', typescript: 7, ioredis: '^6', node: 24, transports: everyTransport },
+  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '5.3.0', node: 20, transports: everyTransport },
+  { module: 'ESM', decorators: 'experimentalDecorators', typescript: 7, ioredis: '^5', node: 22, transports: [] },
+  { module: 'CommonJS', decorators: 'standard decorators', typescript: 7, ioredis: '6.0.0', node: 22, transports: [] },
+  { module: 'ESM', decorators: 'standard decorators', typescript: 6, ioredis: '^6', node: 20, transports: [] },
 ];
 /** Applications built at once: installs wait on the network and disk as much as on the 2 cores. */
 const PARALLEL = 2;
@@ -41,7 +46,7 @@ function limited<T, R>(items: readonly T[], limit: number, task: (item: T) => Pr
 }
 
 beforeAll(async () => {
-  await assertRedisReachable();
+  await Promise.all([assertRedisReachable(), assertPostgresReachable(), assertNatsReachable()]);
   workspace = await mkdtemp(join(tmpdir(), 'cachet-consumer-'));
   const cacheDir = join(root, 'node_modules/.cache/cachet-consumer');
   const [{ stdout }, nodes] = await Promise.all([
@@ -50,8 +55,14 @@ beforeAll(async () => {
   ]);
   peer = await ServiceBusTestPeer.start({ topics: ['invalidations'] });
   const packed = new Map((JSON.parse(stdout) as { name: string; tarball: string }[]).map(({ name, tarball }) => [name, tarball]));
-  const tarballs = { core: packed.get('@cachet/core')!, redis: packed.get('@cachet/redis')!, azure: packed.get('@cachet/azure-service-bus')! };
-  const servers = { redisUrl: REDIS_URL, serviceBus: peer.connectionString() };
+  const tarballs = {
+    core: packed.get('@cachet/core')!,
+    redis: packed.get('@cachet/redis')!,
+    azure: packed.get('@cachet/azure-service-bus')!,
+    postgres: packed.get('@cachet/postgres')!,
+    nats: packed.get('@cachet/nats')!,
+  };
+  const servers = { redisUrl: REDIS_URL, serviceBus: peer.connectionString(), databaseUrl: DATABASE_URL, natsUrl: NATS_URL };
   const binaries = new Map(nodes);
   const started = limited(cells, PARALLEL, (cell) => buildAndRun(cell, join(workspace, `app-${cells.indexOf(cell)}`), tarballs, binaries.get(cell.node)!, servers));
   started.forEach((result, index) => {
@@ -67,12 +78,17 @@ afterAll(async () => {
 });
 
 const coherent = { seen: ['lamp', 'lamp', 'lamp', 'desk', '1:x', '1:x'], loads: [2, 2], name: 'getProduct', length: 1 };
+/** A story run from a URL and from the application's own clients, each of which answered `answer` after dispose(). */
+const bothConnections = (answer: unknown) => ({ fromUrl: coherent, ownClients: { ...coherent, stillOpen: [answer, answer] } });
+const expectedStories = { azure: coherent, postgres: bothConnections('still open'), nats: bothConnections('open') };
 
 describe.each(cells.map((cell) => [describeCell(cell), cell] as const))('an application on the packed packages: %s', (_label, cell) => {
-  it('compiles against the published types; two instances stay coherent over Redis (from a URL and from own clients) and, where named, Service Bus', async () => {
-    const { redis, azure, versions } = await runs.get(cell)!;
-    expect(redis).toEqual({ fromUrl: coherent, ownClients: { ...coherent, stillOpen: ['PONG', 'PONG'] } });
-    expect(azure).toEqual(cell.azure ? coherent : undefined);
+  it('compiles against the published types; two instances stay coherent over Redis and each transport named (from a URL and from own clients)', async () => {
+    const { stories, versions } = await runs.get(cell)!;
+    expect(stories).toEqual({
+      redis: bothConnections('PONG'),
+      ...Object.fromEntries(cell.transports.map((transport) => [transport, expectedStories[transport]])),
+    });
     expect(versions).toEqual({
       node: expect.stringMatching(new RegExp(`^v${cell.node}\\.`)),
       typescript: expect.stringMatching(new RegExp(`^${cell.typescript}\\.`)),

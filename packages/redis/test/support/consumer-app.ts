@@ -25,8 +25,8 @@ export interface ConsumerCell {
   /** `ioredis` as an npm range: a major's latest (`^6`) or one exact version (`5.3.0`). */
   readonly ioredis: `^${number}` | `${number}.${number}.${number}`;
   readonly node: 20 | 22 | 24;
-  /** Whether the application also runs the story over Azure Service Bus (`@cachet/azure-service-bus`). */
-  readonly azure: boolean;
+  /** The other transports whose story the application also runs, besides Redis. */
+  readonly transports: readonly Transport[];
 }
 
 /** The packed tarballs, by package. */
@@ -34,6 +34,8 @@ export interface Tarballs {
   readonly core: string;
   readonly redis: string;
   readonly azure: string;
+  readonly postgres: string;
+  readonly nats: string;
 }
 
 /** Where the applications find their servers. */
@@ -41,21 +43,53 @@ export interface Servers {
   readonly redisUrl: string;
   /** The Service Bus test peer's connection string, for cells that run the Azure story. */
   readonly serviceBus: string;
+  readonly databaseUrl: string;
+  readonly natsUrl: string;
 }
+
+/** A transport's package and peers as an application installs them, its fixture, and its name in test names. */
+interface TransportSetup {
+  readonly label: string;
+  readonly dependencies: (tarballs: Tarballs) => Record<string, string>;
+  readonly devDependencies: Record<string, string>;
+}
+
+const transports = {
+  azure: {
+    label: 'Azure Service Bus',
+    dependencies: (tarballs) => ({ '@cachet/azure-service-bus': `file:${tarballs.azure}`, '@azure/service-bus': '^7.9.5' }),
+    devDependencies: {},
+  },
+  postgres: {
+    label: 'PostgreSQL',
+    dependencies: (tarballs) => ({ '@cachet/postgres': `file:${tarballs.postgres}`, pg: '^8.23.1' }),
+    devDependencies: { '@types/pg': '^8.23.1' },
+  },
+  nats: {
+    label: 'NATS',
+    dependencies: (tarballs) => ({ '@cachet/nats': `file:${tarballs.nats}`, '@nats-io/transport-node': '^3.4.0', '@nats-io/nats-core': '^3.4.0' }),
+    devDependencies: {},
+  },
+} satisfies Record<string, TransportSetup>;
+
+/** A transport other than Redis; its story is the fixture of the same name. */
+export type Transport = keyof typeof transports;
 
 /** What a consumer application printed, and the versions it was really built and run with. */
 export interface ConsumerRun {
-  /** What the Redis story printed. */
-  readonly redis: unknown;
-  /** What the Azure story printed, when the cell runs it. */
-  readonly azure?: unknown;
+  /** What each story printed: `redis`, and each of the cell's other transports. */
+  readonly stories: Readonly<Partial<Record<'redis' | Transport, unknown>>>;
   readonly versions: { readonly node: string; readonly typescript: string; readonly ioredis: string };
 }
 
 /** A label naming every setting of the cell, for test names. */
 export function describeCell(cell: ConsumerCell): string {
-  const azure = cell.azure ? ', and Azure Service Bus' : '';
-  return `${cell.module}, ${cell.decorators}, TypeScript ${cell.typescript}, ioredis ${cell.ioredis}, Node ${cell.node}${azure}`;
+  const others = cell.transports.map((transport) => `, ${transports[transport].label}`).join('');
+  return `${cell.module}, ${cell.decorators}, TypeScript ${cell.typescript}, ioredis ${cell.ioredis}, Node ${cell.node}${others}`;
+}
+
+function merged(records: readonly Record<string, string>[]): Record<string, string> {
+  return Object.fromEntries(records.flatMap((record) => Object.entries(record)));
 }
 
 async function installedVersion(app: string, pkg: string): Promise<string> {
@@ -67,9 +101,10 @@ async function installedVersion(app: string, pkg: string): Promise<string> {
  * with npm, compiles the fixture with the cell's TypeScript and runs its stories with the cell's Node.
  */
 export async function buildAndRun(cell: ConsumerCell, dir: string, tarballs: Tarballs, node: string, servers: Servers): Promise<ConsumerRun> {
-  const entries = cell.azure ? ['main', 'azure'] : ['main'];
+  const entries = ['main', ...cell.transports];
   await mkdir(join(dir, 'src'), { recursive: true });
   for (const file of ['scenario', ...entries]) await copyFile(join(fixtures, `${file}.ts`), join(dir, 'src', `${file}.ts`));
+  const setups = cell.transports.map((transport) => transports[transport]);
   const manifest = {
     name: 'cachet-consumer',
     private: true,
@@ -78,13 +113,14 @@ export async function buildAndRun(cell: ConsumerCell, dir: string, tarballs: Tar
       '@cachet/core': `file:${tarballs.core}`,
       '@cachet/redis': `file:${tarballs.redis}`,
       ioredis: cell.ioredis,
-      ...(cell.azure ? { '@cachet/azure-service-bus': `file:${tarballs.azure}`, '@azure/service-bus': '^7.9.5' } : {}),
+      ...merged(setups.map((setup) => setup.dependencies(tarballs))),
     },
     devDependencies: {
       typescript: `^${cell.typescript}`,
       '@types/node': `^${cell.node}`,
       // ioredis 6's declarations import `redis-errors` but do not depend on its types (see the package README).
       ...(cell.ioredis.replace('^', '').split('.')[0] === '6' ? { '@types/redis-errors': '^1.2.1' } : {}),
+      ...merged(setups.map((setup) => setup.devDependencies)),
     },
   };
   const legacy = cell.decorators === 'experimentalDecorators';
@@ -103,13 +139,20 @@ export async function buildAndRun(cell: ConsumerCell, dir: string, tarballs: Tar
   await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
   await run('npm install', 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir });
   await run('Compiling', node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: dir });
-  const env = { ...process.env, REDIS_URL: servers.redisUrl, SERVICE_BUS_CONNECTION_STRING: servers.serviceBus };
+  const env = {
+    ...process.env,
+    REDIS_URL: servers.redisUrl,
+    SERVICE_BUS_CONNECTION_STRING: servers.serviceBus,
+    DATABASE_URL: servers.databaseUrl,
+    NATS_URL: servers.natsUrl,
+  };
   const story = async (entry: string) => JSON.parse((await run(`Running ${entry}`, node, [`dist/${entry}.js`], { cwd: dir, env, timeout: 60_000 })).stdout) as unknown;
-  const [redis, azure] = await Promise.all(entries.map(story));
+  const [redis, ...others] = await Promise.all(entries.map(story));
+  const stories = Object.fromEntries([['redis', redis], ...cell.transports.map((transport, index) => [transport, others[index]])]) as ConsumerRun['stories'];
   const versions = {
     node: (await run('Node', node, ['--version'])).stdout.trim(),
     typescript: await installedVersion(dir, 'typescript'),
     ioredis: await installedVersion(dir, 'ioredis'),
   };
-  return { redis, ...(cell.azure ? { azure } : {}), versions };
+  return { stories, versions };
 }
