@@ -164,7 +164,8 @@ describe('outages', () => {
     const a = await connect(new AzureServiceBusSynchronization(peerOptions(peer)));
     const b = await connect(new AzureServiceBusSynchronization(peerOptions(peer, { subscription: 'app-1' })));
     await a.connection.publish('before');
-    await b.listener.waitForMessage('before');
+    // Both receivers have attached (connect() does not wait for it): each outage is reported by an attached receiver.
+    await Promise.all([a.listener.waitForMessage('before'), b.listener.waitForMessage('before')]);
 
     await peer.stop();
     await a.listener.waitFor('down', (e) => e.kind === 'down');
@@ -178,6 +179,10 @@ describe('outages', () => {
 
   it('rejects a publish while the broker is down, so the engine can retry it', async () => {
     const { connection, listener } = await connect(new AzureServiceBusSynchronization(peerOptions(peer, { subscription: 'app-1' })));
+    // connect() does not wait for the receiver to attach: a message received proves it has, so that the
+    // outage below is reported by the attached receiver rather than by a first attach still retrying.
+    await connection.publish('before');
+    await listener.waitForMessage('before');
     await peer.stop();
     await listener.waitFor('down', (e) => e.kind === 'down');
 
