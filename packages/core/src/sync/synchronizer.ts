@@ -79,7 +79,7 @@ export class Synchronizer {
   /** When the current connection was requested: a link down for a timeout since then is replaced. */
   private connectedAt = 0;
   private reconnecting = false;
-  /** The latest reason the transport gave for being down, or why connecting failed. */
+  /** The latest reason the transport gave for being down: what `start()` rejects with if nothing comes back. */
   private lastProblem: Error | undefined;
   /** Settles `start()` once the first echo is back. */
   private firstEcho: { resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -180,7 +180,7 @@ export class Synchronizer {
 
   /** Flushes queued publishes (waiting at most `disposeTimeoutMs`), then closes the connection. */
   async close(): Promise<void> {
-    if (this.stats.state === 'closed') return;
+    if (this.closed) return;
     this.stopTimers();
     const { scheduler, disposeTimeoutMs } = this.options;
     if (this.connection !== undefined && this.stats.state === 'up' && !this.sender.idle) {
@@ -198,7 +198,7 @@ export class Synchronizer {
   }
 
   private listenerFor(connectionNumber: number): TransportListener {
-    const current = (): boolean => connectionNumber === this.connectionNumber && this.stats.state !== 'closed';
+    const current = (): boolean => connectionNumber === this.connectionNumber && !this.closed;
     return {
       message: (payload) => {
         if (current()) this.receive(payload);
@@ -316,9 +316,7 @@ export class Synchronizer {
         this.echoes.expectProbe(payload, now);
         sent = connection.probe(payload);
       } else {
-        const message = this.encode('heartbeat');
-        this.echoes.expectMessage(message.sequence, message.payload, now);
-        sent = connection.publish(message.payload);
+        sent = this.send(this.encode('heartbeat'));
       }
     } catch {
       return;
@@ -394,7 +392,7 @@ export class Synchronizer {
 
   /** Closes the current connection (without waiting on it: it may be dead) and opens a new one. */
   private reconnect(): void {
-    if (this.reconnecting || this.stats.state === 'closed') return;
+    if (this.reconnecting || this.closed) return;
     this.reconnecting = true;
     this.stats.reconnects++;
     this.connectedAt = this.options.scheduler.now();
@@ -407,13 +405,12 @@ export class Synchronizer {
       .connect(this.listenerFor(connectionNumber))
       .then(
         (connection) => {
-          if (connectionNumber !== this.connectionNumber || this.stats.state === 'closed') return void connection.close().catch(ignore);
+          if (connectionNumber !== this.connectionNumber || this.closed) return void connection.close().catch(ignore);
           this.connection = connection;
           this.probe();
         },
-        (error: unknown) => {
-          this.lastProblem = error instanceof Error ? error : new Error(String(error));
-        },
+        // Still down: the next tick tries again once heartbeatTimeoutMs has passed since this attempt.
+        ignore,
       )
       .finally(() => (this.reconnecting = false));
   }
