@@ -150,6 +150,32 @@ export class SynchronizationError extends CachetError {
 }
 
 /**
+ * A cached method's load ran past its hard timeout (`timeout.hard`) and no fail-safe value could answer
+ * instead. The load itself goes on in the background and stores its result unless an invalidation overtook it.
+ */
+export class CacheLoadTimeoutError extends CachetError {
+  declare readonly code: 'E_LOAD_TIMEOUT';
+
+  /** `Class.method` (or `getOrSet()`) whose load timed out. */
+  readonly method: string;
+  /** The cache key of the call. */
+  readonly key: string;
+  /** The hard timeout that ran out, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(method: string, key: string, timeoutMs: number) {
+    super(
+      'E_LOAD_TIMEOUT',
+      `${method}: the load of ${key} took longer than its hard timeout of ${timeoutMs} ms, and no fail-safe value was available. ` +
+        'It goes on in the background; raise `timeout.hard`, or add `failSafe` to answer with the last value instead.',
+    );
+    this.method = method;
+    this.key = key;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
  * Every error class of `@cachet/core`, by code: `error instanceof errors.E_CACHE_KEY`. Both
  * synchronization codes (`E_SYNC_CONNECT`, `E_SYNC_PUBLISH`, `E_SYNC_STALLED`) map to {@link SynchronizationError}. Each
  * class is also exported by name.
@@ -162,6 +188,7 @@ export const errors = {
   E_INVALIDATE_MAPPING: InvalidateCacheMappingError,
   E_NOTHING_CAPTURED: NothingCapturedError,
   E_DISPOSED: ServiceDisposedError,
+  E_LOAD_TIMEOUT: CacheLoadTimeoutError,
   E_SYNC_CONNECT: SynchronizationError,
   E_SYNC_PUBLISH: SynchronizationError,
   E_SYNC_STALLED: SynchronizationError,

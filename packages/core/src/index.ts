@@ -14,10 +14,12 @@ export { CachingContext } from './service/caching-context';
 export { CachingService, DEFAULT_SERVICE_WARNING, type GetOrSetOptions } from './service/caching-service';
 export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } from './service/caching-service-options';
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
+export type { FailSafeOptions, ResilienceOptions, TimeoutOptions } from './service/resilience-options';
+export type { BackgroundOrigin, ResilienceEventBase, ResilienceEvents, ResilienceStats, StaleReason } from './service/resilience-events';
 export type { CachingEventListener, CachingEvents } from './service/events';
 export type { CachingStats } from './service/stats';
 
-export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
+export { type CacheBackend, type EntryOptions, type EntryProbe, MISS } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
 
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
@@ -33,6 +35,7 @@ export type { SynchronizationTransport, TransportConnection, TransportListener }
 export {
   CacheConfigurationError,
   CacheKeyError,
+  CacheLoadTimeoutError,
   CachetError,
   describeOptionValue,
   type CachetErrorCode,

@@ -15,12 +15,39 @@ export interface EntryOptions {
 }
 
 /**
+ * An entry found by {@link CacheBackend.peek}: its value and how long it has left. A backend may hand out
+ * the same object on every call: read it before the next call.
+ */
+export interface EntryProbe {
+  /** The stored value (`undefined` and `null` included). */
+  value: unknown;
+  /**
+   * Milliseconds until the entry expires: `Infinity` when it has no expiration, negative once it has
+   * expired (by that many milliseconds). An entry is live while this is `>= 0`.
+   */
+  remaining: number;
+}
+
+/**
  * The local store behind a caching service. Backends are in-process and synchronous: a cache hit never
  * waits on I/O. Coherence across instances is the synchronization engine's job, not the backend's.
  */
 export interface CacheBackend {
   /** The live value under `key`, or {@link MISS}. `sliding` restarts a sliding entry's lifetime. */
   get(key: string, sliding: boolean): unknown;
+  /**
+   * The entry under `key` with its remaining lifetime, for the resilience options (fail-safe, eager
+   * refresh, auto-reload): unlike {@link CacheBackend.get}, an expired entry is returned (with a negative
+   * `remaining`) and kept, as long as it expired at most `keepExpiredFor` ms ago; one that expired earlier
+   * is removed. `sliding` restarts a live sliding entry's lifetime. Optional: a backend without it serves
+   * no method with resilience options (they are rejected with a `CacheConfigurationError`).
+   */
+  peek?(key: string, sliding: boolean, keepExpiredFor: number): EntryProbe | undefined;
+  /**
+   * Whether expired entries stay until {@link CacheBackend.peek} drops them, pushed out by the bound or
+   * invalidated; `false` when the backend removes them on expiry (so fail-safe has nothing to serve).
+   */
+  readonly keepsExpired?: boolean;
   /** Stores `value` (which may be `undefined` or `null`) under `key`, replacing any previous entry. */
   set(key: string, value: unknown, options: EntryOptions): void;
   /**

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { CacheConfigurationError } from '../errors';
-import { type CacheBackend, type EntryOptions, MISS } from './cache-backend';
+import { type CacheBackend, type EntryOptions, type EntryProbe, MISS } from './cache-backend';
 import { DependencyIndex } from './dependency-index';
 import { flatString, flattenInPlace } from './flat-string';
 
@@ -21,7 +21,8 @@ export interface MemoryBackendOptions {
   readonly sizeOf?: (value: unknown, key: string) => number;
   /**
    * Remove expired entries on a timer instead of when they are next read or pushed out. Costs a timer
-   * per entry; without it, expired entries still count towards `maxEntries` until then.
+   * per entry; without it, expired entries still count towards `maxEntries` until then. Leaves nothing
+   * for fail-safe to serve, so methods with `failSafe` are rejected on a backend that purges.
    * @default false
    */
   readonly purgeExpired?: boolean;
@@ -33,6 +34,8 @@ export interface MemoryBackendOptions {
 const UNDEFINED = Symbol('cachet.undefined');
 const NULL = Symbol('cachet.null');
 const SLIDING_GET = { updateAgeOnGet: true } as const;
+
+type StoredValue = object | string | number | bigint | boolean | symbol;
 
 function positiveInteger(option: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
@@ -52,8 +55,15 @@ function positiveInteger(option: string, value: number | undefined): void {
  * @throws {@link CacheConfigurationError} for an invalid option.
  */
 export class MemoryBackend implements CacheBackend {
-  private readonly entries: LRUCache<string, object | string | number | bigint | boolean | symbol>;
+  private readonly entries: LRUCache<string, StoredValue>;
   private readonly index = new DependencyIndex();
+  /** What {@link MemoryBackend.peek} returns, reused: peeks allocate nothing. */
+  private readonly probe: EntryProbe = { value: undefined, remaining: Infinity };
+  /** lru-cache reports an entry's remaining lifetime in a status object; one serves every peek. */
+  private readonly status: LRUCache.Status<string, StoredValue> = {};
+  private readonly peekOptions = { allowStale: true, noDeleteOnStaleGet: true, status: this.status };
+  private readonly slidingPeekOptions = { ...this.peekOptions, updateAgeOnGet: true };
+  readonly keepsExpired: boolean;
 
   constructor(options: MemoryBackendOptions = {}) {
     positiveInteger('backend.maxEntries', options.maxEntries);
@@ -61,6 +71,7 @@ export class MemoryBackend implements CacheBackend {
     if ((options.maxSize === undefined) !== (options.sizeOf === undefined)) {
       throw new CacheConfigurationError('backend.maxSize', '`maxSize` and `sizeOf` go together: give both or neither.');
     }
+    this.keepsExpired = options.purgeExpired !== true;
     const clock = options.clock;
     const sizeOf = options.sizeOf;
     this.entries = new LRUCache({
@@ -80,6 +91,26 @@ export class MemoryBackend implements CacheBackend {
     const value = sliding ? this.entries.get(key, SLIDING_GET) : this.entries.get(key);
     if (value === undefined) return MISS;
     return value === UNDEFINED ? undefined : value === NULL ? null : value;
+  }
+
+  /**
+   * Reads an entry with its remaining lifetime. An expired one is kept (lru-cache's `noDeleteOnStaleGet`)
+   * while within `keepExpiredFor`, still counted against `maxEntries`, and removed once past it. The
+   * returned probe is reused by the next call.
+   */
+  peek(key: string, sliding: boolean, keepExpiredFor: number): EntryProbe | undefined {
+    this.status.remainingTTL = undefined;
+    const value = this.entries.get(key, sliding ? this.slidingPeekOptions : this.peekOptions);
+    if (value === undefined) return undefined;
+    const remaining = this.status.remainingTTL ?? Infinity;
+    if (remaining < -keepExpiredFor) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    this.status.value = undefined;
+    this.probe.value = value === UNDEFINED ? undefined : value === NULL ? null : value;
+    this.probe.remaining = remaining;
+    return this.probe;
   }
 
   set(key: string, value: unknown, options: EntryOptions): void {

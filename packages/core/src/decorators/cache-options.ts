@@ -1,5 +1,6 @@
 import { CacheConfigurationError } from '../errors';
 import { type ExpirationOptions, validateExpiration } from '../service/expiration-options';
+import { type ResilienceOptions, validateResilienceOptions } from '../service/resilience-options';
 
 /** Options of {@link Cache} besides expiration. Each one left out comes from the profile. */
 export interface CacheMethodOptions {
@@ -28,15 +29,17 @@ export interface CacheMethodOptions {
 }
 
 /**
- * Options of {@link Cache}: {@link CacheMethodOptions} and an expiration, `ttl` or `slidingExpiration`
- * (writing both does not compile: see {@link ExpirationOptions}). Each one left out comes from the profile.
+ * Options of {@link Cache}: {@link CacheMethodOptions}, an expiration, `ttl` or `slidingExpiration`
+ * (writing both does not compile: see {@link ExpirationOptions}), and resilience ({@link ResilienceOptions}:
+ * `failSafe`, `timeout`, `eagerRefresh`, `autoReload`). Each one left out comes from the profile.
  */
-export type CacheOptions = CacheMethodOptions & ExpirationOptions;
+export type CacheOptions = CacheMethodOptions & ExpirationOptions & ResilienceOptions;
 
 /** Checks `@Cache` options when the decorator is applied. */
 export function validateCacheOptions(method: string, options: CacheOptions): void {
   const path = `@Cache() on ${method}`;
   validateExpiration(path, options);
+  validateResilienceOptions(path, options);
   for (const name of ['key', 'tags'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new CacheConfigurationError(`${path}.${name}`, 'expected a function of the method arguments.');

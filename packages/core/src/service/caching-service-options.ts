@@ -5,7 +5,9 @@ import { DefaultKeyBuilder } from '../keys/default-key-builder';
 import type { KeyBuilder } from '../keys/key-builder';
 import { type ResolvedSynchronizationOptions, resolveSynchronizationOptions, type SynchronizationOptions } from '../sync/synchronization-options';
 import type { SynchronizationTransport } from '../sync/transport';
+import { realScheduler, type Scheduler } from '../sync/scheduler';
 import { type ExpirationOptions, validateExpiration } from './expiration-options';
+import { type ResilienceOptions, resolveResilience, validateResilienceOptions } from './resilience-options';
 
 /** The switches of a {@link CachingProfile}, besides its expiration. */
 export interface CachingProfileSwitches {
@@ -16,10 +18,10 @@ export interface CachingProfileSwitches {
 }
 
 /**
- * Defaults shared by the cached methods that name a profile: switches and an expiration (`ttl` or
- * `slidingExpiration`, not both: see {@link ExpirationOptions}).
+ * Defaults shared by the cached methods that name a profile: switches, an expiration (`ttl` or
+ * `slidingExpiration`, not both: see {@link ExpirationOptions}) and resilience ({@link ResilienceOptions}).
  */
-export type CachingProfile = CachingProfileSwitches & ExpirationOptions;
+export type CachingProfile = CachingProfileSwitches & ExpirationOptions & ResilienceOptions;
 
 /** Options of {@link CachingService.create}; every one has a default, so `create({})` works. */
 export interface CachingServiceOptions {
@@ -44,6 +46,13 @@ export interface CachingServiceOptions {
    * @default 'cachet'
    */
   readonly namespace?: string;
+  /**
+   * The clock and timers of the resilience options (timeouts, auto-reload, fail-safe throttle). Inject one
+   * in tests (`ManualScheduler` from `@cachet/core/testing`), with the same clock in the backend
+   * (`new MemoryBackend({ clock: () => scheduler.now() })`).
+   * @default Node's timers (unref'd) and `performance.now()`
+   */
+  readonly scheduler?: Scheduler;
 }
 
 /** A profile with its defaults filled in. */
@@ -52,6 +61,8 @@ export interface ResolvedProfile {
   readonly clone: boolean;
   readonly ttl: number | undefined;
   readonly slidingExpiration: number | undefined;
+  /** The profile's resilience options, checked. */
+  readonly resilience: ResilienceOptions;
 }
 
 /** {@link CachingServiceOptions} validated, with every default filled in. */
@@ -61,11 +72,12 @@ export interface ResolvedCachingServiceOptions {
   readonly synchronization: ResolvedSynchronizationOptions | undefined;
   readonly keyBuilder: KeyBuilder;
   readonly namespace: string;
+  readonly scheduler: Scheduler;
   /** The backend's {@link CacheBackend.capacity}: these options are the key builder's `KeyContext`. */
   readonly capacity: number | undefined;
 }
 
-function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile {
+function resolveProfile(name: string, profile: CachingProfile, backend: CacheBackend): ResolvedProfile {
   if (typeof profile !== 'object' || profile === null) {
     throw new CacheConfigurationError(`profiles.${name}`, 'expected an object such as { ttl: 60_000 }.');
   }
@@ -75,11 +87,18 @@ function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile 
       throw new CacheConfigurationError(`profiles.${name}.${flag}`, `expected true or false, got ${String(profile[flag])}.`);
     }
   }
+  const ttl = profile.ttl || undefined;
+  const slidingExpiration = profile.slidingExpiration || undefined;
+  validateResilienceOptions(`profiles.${name}`, profile);
+  // Checked here, against the profile's own expiration, so that a bad profile fails at construction.
+  resolveResilience(`profiles.${name}`, profile, {}, { ttl, slidingExpiration }, backend);
+  const { failSafe, timeout, eagerRefresh, autoReload } = profile;
   return {
     enabled: profile.enabled ?? true,
     clone: profile.clone ?? false,
-    ttl: profile.ttl || undefined,
-    slidingExpiration: profile.slidingExpiration || undefined,
+    ttl,
+    slidingExpiration,
+    resilience: { failSafe, timeout, eagerRefresh, autoReload },
   };
 }
 
@@ -100,14 +119,19 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
   if (typeof keyBuilder.compileMethodKey !== 'function' || typeof keyBuilder.objectKey !== 'function') {
     throw new CacheConfigurationError('keyBuilder', 'expected a KeyBuilder (compileMethodKey and objectKey).');
   }
-  const profiles = new Map<string, ResolvedProfile>([['default', resolveProfile('default', {})]]);
-  for (const [name, profile] of Object.entries(options.profiles ?? {})) profiles.set(name, resolveProfile(name, profile));
+  const scheduler = options.scheduler ?? realScheduler;
+  if (typeof scheduler.now !== 'function' || typeof scheduler.setTimeout !== 'function' || typeof scheduler.clearTimeout !== 'function') {
+    throw new CacheConfigurationError('scheduler', 'expected a Scheduler (now, setTimeout and clearTimeout).');
+  }
+  const profiles = new Map<string, ResolvedProfile>([['default', resolveProfile('default', {}, backend)]]);
+  for (const [name, profile] of Object.entries(options.profiles ?? {})) profiles.set(name, resolveProfile(name, profile, backend));
   return {
     backend,
     profiles,
     synchronization: options.synchronization === undefined ? undefined : resolveSynchronizationOptions(options.synchronization),
     keyBuilder,
     namespace,
+    scheduler,
     capacity: backend.capacity,
   };
 }

@@ -8,6 +8,9 @@ import { type CachingEventListener, type CachingEvents, EventHub } from './event
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
+import type { PeekingBackend } from './background-loads';
+import { ResilientCache } from './resilient-cache';
+import type { ResilientSettings } from './resilient-call';
 import type { CachingStats } from './stats';
 
 /** The `code` of the process warning given when a default service is created implicitly. */
@@ -57,6 +60,8 @@ export class CachingService {
   private readonly local: LocalCache;
   private readonly synchronizer: Synchronizer | undefined;
   private readonly methodSettings = new WeakMap<MethodHandle, MethodSettings>();
+  /** Serves methods with resilience options; created by the first such call. */
+  private resilientCache: ResilientCache | undefined;
   private initialization: Promise<void> | undefined;
   private disposal: Promise<void> | undefined;
   private started = false;
@@ -162,6 +167,7 @@ export class CachingService {
     this.disposal ??= (async () => {
       await this.initialization?.catch(() => undefined);
       await this.synchronizer?.close();
+      this.resilientCache?.dispose();
       this.local.clear();
     })();
     return this.disposal;
@@ -176,6 +182,7 @@ export class CachingService {
   stats(): CachingStats {
     const stats: CachingStats = { ...this.local.counters, entries: this.local.size };
     if (this.synchronizer !== undefined) stats.sync = structuredClone(this.synchronizer.stats);
+    if (this.resilientCache !== undefined) stats.resilience = { ...this.resilientCache.counters };
     return stats;
   }
 
@@ -250,6 +257,7 @@ export class CachingService {
     const settings = resolveCallSettings(this.options, options);
     const fullKey = this.userKey(key);
     if (!settings.enabled || this.bypass) return factory();
+    if (settings.resilience !== undefined) return this.resilient().serve(fullKey, settings as ResilientSettings, undefined, factory, undefined, []) as Promise<T>;
     const value = this.local.lookup(fullKey, settings);
     if (value !== MISS) return value as T;
     return this.local.load(fullKey, settings, undefined, factory, []) as Promise<T>;
@@ -261,6 +269,7 @@ export class CachingService {
     const settings = (method.settingsOwner === this && method.settings) || this.settingsOf(method, thisArg);
     if (!settings.enabled || this.bypass) return method.definition.original.apply(thisArg, args as never[]);
     const key = settings.key(thisArg, args);
+    if (settings.resilience !== undefined) return this.resilient().serve(key, settings as ResilientSettings, method, method.definition.original, thisArg, args);
     const value = this.local.lookup(key, settings);
     if (value !== MISS) return method.returnsPromise === true ? Promise.resolve(value) : value;
     return this.local.load(key, settings, method, () => method.definition.original.apply(thisArg, args as never[]), args);
@@ -287,6 +296,11 @@ export class CachingService {
   private assertUsable(operation: string): void {
     if (this.disposal !== undefined) throw new ServiceDisposedError(operation);
     if (!this.started) this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));
+  }
+
+  /** The cache of methods with resilience options, created by the first such call. */
+  private resilient(): ResilientCache {
+    return (this.resilientCache ??= new ResilientCache(this.local, this.options.backend as PeekingBackend, this.options.scheduler, this.events));
   }
 
   private settingsOf(method: MethodHandle, thisArg: unknown): MethodSettings {

@@ -1,7 +1,8 @@
 import type { SynchronizationEvents } from '../sync/synchronization-events';
+import type { ResilienceEvents } from './resilience-events';
 
 /** The events a caching service emits, by name, with their payloads (the synchronization engine's included). */
-export interface CachingEvents extends SynchronizationEvents {
+export interface CachingEvents extends SynchronizationEvents, ResilienceEvents {
   /** A cached method or `getOrSet` found a live entry. */
   hit: { readonly key: string };
   /** No live entry: the method runs (or joins a run already in flight). */

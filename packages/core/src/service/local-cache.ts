@@ -6,7 +6,8 @@ import { type Load, LoadFence } from './load-fence';
 import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+/** Whether `value` is a promise (or any thenable). */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
@@ -56,7 +57,8 @@ export class LocalCache {
    */
   reload(key: string, settings: CacheSettings, method: MethodHandle, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.fence.invalidate([key], []);
-    this.backend.invalidate([], [key]);
+    // The old value goes too: nothing (fail-safe included) serves it once a refresh has begun.
+    this.backend.invalidate([key], []);
     return this.run(key, settings, method, execute, args);
   }
 
@@ -85,20 +87,34 @@ export class LocalCache {
     this.backend.clear();
   }
 
-  private hit(key: string, value: unknown, settings: CacheSettings): unknown {
+  /** Counts a hit on `value`, found under `key`, and hands it out as {@link LocalCache.served} does. */
+  hit(key: string, value: unknown, settings: CacheSettings): unknown {
+    this.counters.hits++;
+    if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
+    return this.served(key, value, settings);
+  }
+
+  /** Hands out `value`, the entry under `key` (a clone when the settings say so), to the caller's load as a dependency. */
+  served(key: string, value: unknown, settings: CacheSettings): unknown {
     const caller = currentScope();
     if (caller !== undefined) {
-      // A hit inside another cached method: the caller's result is built on this entry.
+      // Inside another cached method: the caller's result is built on this entry.
       addDependencies(caller.load, [key]);
       addDependencies(caller.load, this.backend.dependenciesOf(key));
     }
-    this.counters.hits++;
-    if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
     return settings.clone ? structuredClone(value) : value;
   }
 
-  /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
-  private run(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+  /** Whether a load of `key` is running that callers may join. */
+  isLoading(key: string): boolean {
+    return this.fence.joinable.has(key);
+  }
+
+  /**
+   * Runs a load (not counted as a miss): single flight for promises, and the fence decides whether its
+   * result is stored.
+   */
+  run(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
     const caller = currentScope();
     const load = this.fence.begin(key, tags);

@@ -4,6 +4,7 @@ import type { MethodKeyFunction } from '../keys/key-builder';
 import type { ResolvedCachingServiceOptions, ResolvedProfile } from './caching-service-options';
 import { type ExpirationOptions, validateExpiration } from './expiration-options';
 import type { CachedMethodDefinition } from './method-handle';
+import { type Resilience, type ResilienceOptions, resolveResilience, validateResilienceOptions } from './resilience-options';
 
 /** Everything a service needs to serve one cached method (or one `getOrSet` call), resolved once. */
 export interface CacheSettings {
@@ -15,6 +16,8 @@ export interface CacheSettings {
   readonly sliding: boolean;
   /** Tags of a result, from the call's arguments. */
   readonly tags: ((...args: unknown[]) => readonly string[]) | undefined;
+  /** Fail-safe, timeouts, eager refresh, auto-reload; `undefined` when none is on (the plain hit path). */
+  readonly resilience: Resilience | undefined;
 }
 
 /** {@link CacheSettings} of a cached method, with its compiled key function. */
@@ -23,7 +26,7 @@ export interface MethodSettings extends CacheSettings {
 }
 
 /** Options that choose settings: a profile, overridden by explicit values. */
-export type SettingsRequest = ExpirationOptions & {
+export type SettingsRequest = ExpirationOptions & ResilienceOptions & {
   readonly profile?: string | undefined;
   readonly enabled?: boolean | undefined;
   readonly clone?: boolean | undefined;
@@ -52,6 +55,7 @@ export function resolveSettings(
     entry: { ttl, slidingExpiration },
     sliding: slidingExpiration !== undefined,
     tags,
+    resilience: resolveResilience(usedBy, request, profile.resilience, { ttl, slidingExpiration }, options.backend),
   };
 }
 
@@ -66,6 +70,7 @@ export function resolveMethodSettings(options: ResolvedCachingServiceOptions, me
 /** Settings of a `getOrSet` call, checked like the decorator's. */
 export function resolveCallSettings(options: ResolvedCachingServiceOptions, request: SettingsRequest & { readonly tags?: readonly string[] }): CacheSettings {
   validateExpiration('getOrSet() options', request);
+  validateResilienceOptions('getOrSet() options', request);
   const tags = request.tags;
   if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) {
     throw new CacheConfigurationError('getOrSet() options.tags', 'expected an array of strings.');

@@ -1,4 +1,5 @@
 import type { SynchronizationStats } from '../sync/synchronization-events';
+import type { ResilienceStats } from './resilience-events';
 
 /** A snapshot of a caching service's counters. */
 export interface CachingStats {
@@ -13,4 +14,6 @@ export interface CachingStats {
   entries: number;
   /** Present when synchronization is configured. */
   sync?: SynchronizationStats;
+  /** Present once a method with resilience options (fail-safe, timeouts, eager refresh, auto-reload) was called. */
+  resilience?: ResilienceStats;
 }

@@ -1,0 +1,44 @@
+import type { MethodHandle } from './method-handle';
+import type { CacheSettings } from './method-settings';
+import type { Resilience } from './resilience-options';
+import type { ResilienceEventBase } from './resilience-events';
+
+/** Settings of a method with resilience options. */
+export type ResilientSettings = CacheSettings & { readonly resilience: Resilience };
+
+/**
+ * One call of a method with resilience options, kept for what happens after its caller has moved on: a
+ * background load, a timeout, an auto-reload timer. Built only off the hit path.
+ */
+export class ResilientCall {
+  /** Runs the method (or the `getOrSet` factory) with the call's `this` and arguments. */
+  readonly execute = (): unknown => this.fn.apply(this.thisArg, this.args as never[]);
+
+  constructor(
+    readonly key: string,
+    readonly settings: ResilientSettings,
+    readonly method: MethodHandle | undefined,
+    private readonly fn: (this: unknown, ...args: never[]) => unknown,
+    private readonly thisArg: unknown,
+    readonly args: ArrayLike<unknown>,
+  ) {}
+
+  get resilience(): Resilience {
+    return this.settings.resilience;
+  }
+
+  /** `Class.method`, or `getOrSet()`. */
+  get name(): string {
+    return this.method?.definition.displayName ?? 'getOrSet()';
+  }
+
+  /** The method and key, as every resilience event carries them. */
+  get about(): ResilienceEventBase {
+    return { method: this.name, key: this.key };
+  }
+
+  /** A value for the caller: a promise when the method returns promises, as a hit's is. */
+  answer(value: unknown): unknown {
+    return this.method?.returnsPromise === true ? Promise.resolve(value) : value;
+  }
+}
