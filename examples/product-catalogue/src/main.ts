@@ -1,5 +1,6 @@
 // The seed's story: two app instances over one database, each with its own local cache, kept coherent
-// by a bus. Over Redis, in two processes, when Redis is reachable; otherwise in one process.
+// by a bus. Over Redis, in two processes, when Redis is reachable; otherwise in one process. Then the
+// fault story (fault-story.ts): the database goes down and the app keeps answering from fail-safe values.
 //   node dist/main.js                 Redis at REDIS_URL (default redis://127.0.0.1:6379), else in-process
 //   node dist/main.js --in-process    always in one process, joined by an InProcessSynchronization
 import { InProcessSynchronization } from '@cachet/core';
@@ -8,6 +9,7 @@ import { LocalAppInstance, type AppInstance } from './app-instance';
 import type { Product } from './catalogue';
 import { ChildAppInstance } from './child-app-instance';
 import { MapDatabase, RedisHashDatabase } from './databases';
+import { faultStory } from './fault-story';
 import { Timeline } from './timeline';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -89,6 +91,11 @@ async function tryRedis(url: string): Promise<Redis | undefined> {
 }
 
 async function main(): Promise<void> {
+  await seedStory();
+  await faultStory(PRODUCTS);
+}
+
+async function seedStory(): Promise<void> {
   const timeline = new Timeline();
   const redis = process.argv.includes('--in-process') ? undefined : await tryRedis(REDIS_URL);
   if (redis === undefined) {
