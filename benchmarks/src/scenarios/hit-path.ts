@@ -4,7 +4,7 @@ import type { BenchOptions } from '../harness/options.js';
 import { ratioCells } from '../harness/ratios.js';
 import { timeInterleaved, type Contender, type Timing } from '../harness/rounds.js';
 import type { Table } from '../harness/table.js';
-import { cachet, floor, jsonFloor, peers, UserStore, type CachedUsers, type Subject, type UserQuery } from '../subjects/index.js';
+import { cachet, cachetEager, floor, jsonFloor, peers, UserStore, type CachedUsers, type Subject, type UserQuery } from '../subjects/index.js';
 import type { Scenario } from './scenario.js';
 
 /** Distinct keys per method, cycled by the timed loops: no single size flatters a memo or a hash table. */
@@ -125,17 +125,30 @@ function summaryTable(results: readonly CaseTimings[]): Table {
     timing === undefined || reference === undefined ? '' : formatRatio(timing.nsPerOp, reference.nsPerOp);
   return {
     title: 'Hit path by key count: cachet against the floors',
-    columns: ['method', 'keys', 'floor', 'floor, JSON.stringify key', 'cachet', 'cachet spread', 'cachet vs floor', 'cachet vs JSON.stringify floor'],
+    columns: ['method', 'keys', 'floor', 'floor, JSON.stringify key', 'cachet', 'cachet spread', 'cachet vs floor', 'cachet vs JSON.stringify floor', 'cachet, eagerRefresh', 'eagerRefresh vs cachet'],
     rows: results.map((result) => {
       const own = timingOf(result, cachet);
       const base = timingOf(result, floor);
       const json = timingOf(result, jsonFloor);
-      return [result.methodCase.name, result.keyCount.toLocaleString('en-US'), cell(base), cell(json), cell(own), own === undefined ? '' : formatSpread(own.spread), ratio(own, base), ratio(own, json)];
+      const eager = timingOf(result, cachetEager);
+      return [
+        result.methodCase.name,
+        result.keyCount.toLocaleString('en-US'),
+        cell(base),
+        cell(json),
+        cell(own),
+        own === undefined ? '' : formatSpread(own.spread),
+        ratio(own, base),
+        ratio(own, json),
+        cell(eager),
+        ratio(eager, own),
+      ];
     }),
     notes: [
       'Each row: every key primed, then the timed loop cycles over all of them (every call a hit), the libraries interleaved in rounds.',
       `Floor: lru-cache by hand with the key 'Users.method:' + fast-json-stable-stringify(args) (+ id for one primitive); the JSON.stringify floor is the same with JSON.stringify, timed for the two-argument methods.`,
       `Above ${PEERS_UP_TO.toLocaleString('en-US')} keys only the floors and cachet are timed.`,
+      'cachet, eagerRefresh: the same methods with `ttl: 3_600_000, eagerRefresh: 0.8` (no entry reaches the refresh point while timed): what a resilience option adds to a hit.',
     ],
   };
 }
@@ -143,7 +156,7 @@ function summaryTable(results: readonly CaseTimings[]): Table {
 /** Times every case at one key count; returns the timings and the libraries that reached their loader. */
 async function measureKeyCount(keyCount: number, options: BenchOptions): Promise<{ results: CaseTimings[]; subjects: Subject[]; misses: string[][] }> {
   const args = queries(keyCount);
-  const subjects = keyCount <= PEERS_UP_TO ? [floor, jsonFloor, cachet, ...peers] : [floor, jsonFloor, cachet];
+  const subjects = keyCount <= PEERS_UP_TO ? [floor, jsonFloor, cachet, cachetEager, ...peers] : [floor, jsonFloor, cachet, cachetEager];
   const primed: Primed[] = [];
   for (const subject of subjects) primed.push(await prime(subject, args));
   const results: CaseTimings[] = [];

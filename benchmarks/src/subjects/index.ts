@@ -1,6 +1,6 @@
 import { asyncCacheDedupe } from './async-cache-dedupe.js';
 import { bentocache } from './bentocache.js';
-import { cachetSubject } from './cachet.js';
+import { cachetEagerSubject, cachetSubject } from './cachet.js';
 import { cacheManager } from './cache-manager.js';
 import { layeredLoader } from './layered-loader.js';
 import { lruFloor, lruJsonFloor } from './lru-floor.js';
@@ -18,6 +18,9 @@ export const jsonFloor: Subject = lruJsonFloor;
 
 /** cachet itself. */
 export const cachet: Subject = cachetSubject;
+
+/** cachet with eager refresh on: what a resilience option costs a hit. */
+export const cachetEager: Subject = cachetEagerSubject;
 
 /** The peers, in the order the tables list them. */
 export const peers: readonly Subject[] = [
