@@ -115,8 +115,7 @@ describe('resilience options: each behaviour on an injected clock', () => {
       expect(await answer).toBe(10);
       expect(soft).toEqual([{ method: 'Prices.timed', key: expect.any(String), timeoutMs: SOFT }]);
 
-      a.prices.gate.resolve();
-      await flushMicrotasks();
+      await a.prices.release();
       expect(await a.prices.timed('1')).toBe(11);
       expect(a.prices.loads).toBe(2);
     });
@@ -158,8 +157,7 @@ describe('resilience options: each behaviour on an injected clock', () => {
       expect((error as CacheLoadTimeoutError).method).toBe('Prices.hardOnly');
       expect(hard).toEqual([{ method: 'Prices.hardOnly', key: expect.any(String), timeoutMs: HARD, servedStale: false }]);
 
-      a.prices.gate.resolve();
-      await flushMicrotasks();
+      await a.prices.release();
       expect(await a.prices.hardOnly('1')).toBe(10);
       expect(a.prices.loads).toBe(1);
     });
@@ -186,8 +184,7 @@ describe('resilience options: each behaviour on an injected clock', () => {
       expect(a.prices.loads).toBe(2);
       expect(eager).toEqual([{ method: 'Prices.eager', key: expect.any(String) }]);
 
-      a.prices.gate.resolve();
-      await flushMicrotasks();
+      await a.prices.release();
       expect(await a.prices.eager('1')).toBe(11);
       expect(a.prices.loads).toBe(2);
     });

@@ -1,6 +1,6 @@
 import { CacheLoadTimeoutError } from '@cachet/core';
 import { flushMicrotasks } from '../support/deferred';
-import { HARD, INVALIDATION_KINDS, type Instance, record, SOFT, TTL, World } from './support/world';
+import { HARD, INVALIDATION_KINDS, type Instance, type PriceMethod, record, SOFT, TTL, World } from './support/world';
 
 /**
  * The coherence rule of the resilience options: an entry that was invalidated, in any way, is never served
@@ -46,49 +46,52 @@ describe.each(INVALIDATION_KINDS)('resilience after an invalidation: $name', (ki
     await world.advance(HARD - SOFT);
     expect(await answer).toBeInstanceOf(CacheLoadTimeoutError);
     expect(stale).toEqual([]);
-    a.prices.gate.resolve();
+    await a.prices.release();
   });
 
-  it('a load that went on after a soft timeout does not store once overtaken', async () => {
-    await a.prices.timed('1');
-    await world.advance(TTL + 1);
-    a.prices.mode = 'slow';
-    const answer = a.prices.timed('1');
-    await world.advance(SOFT);
-    expect(await answer).toBe(10); // expired, not invalidated: fail-safe may serve it
-    world.db.set('1', 11);
-    await kind.run(world, a, b, 'timed');
-    a.prices.mode = 'ok';
-    a.prices.gate.resolve();
-    await flushMicrotasks();
-    expect(await a.prices.timed('1')).toBe(11);
-  });
+  /** Background loads, each started holding the value 10 read before the write. */
+  const backgroundLoads: [string, PriceMethod, () => Promise<void>][] = [
+    [
+      'a load that went on after a soft timeout',
+      'timed',
+      async () => {
+        await a.prices.timed('1');
+        await world.advance(TTL + 1);
+        a.prices.mode = 'slow';
+        const answer = a.prices.timed('1');
+        await world.advance(SOFT);
+        expect(await answer).toBe(10); // expired, not invalidated: fail-safe may serve it
+      },
+    ],
+    [
+      'an eager refresh',
+      'eager',
+      async () => {
+        await a.prices.eager('1');
+        await world.advance(TTL * 0.8);
+        a.prices.mode = 'slow';
+        expect(await a.prices.eager('1')).toBe(10);
+      },
+    ],
+    [
+      'an auto-reload',
+      'reloaded',
+      async () => {
+        const reloads = record(a.service, 'auto-reload');
+        await a.prices.reloaded('1');
+        a.prices.mode = 'slow';
+        await world.advance(TTL);
+        expect(reloads).toHaveLength(1);
+      },
+    ],
+  ];
 
-  it('an eager refresh that an invalidation overtook does not store', async () => {
-    await a.prices.eager('1');
-    await world.advance(TTL * 0.8);
-    a.prices.mode = 'slow';
-    expect(await a.prices.eager('1')).toBe(10);
+  it.each(backgroundLoads)('%s that an invalidation overtook does not store', async (_, method, begin) => {
+    await begin();
     world.db.set('1', 11);
-    await kind.run(world, a, b, 'eager');
-    a.prices.mode = 'ok';
-    a.prices.gate.resolve();
-    await flushMicrotasks();
-    expect(await a.prices.eager('1')).toBe(11);
-  });
-
-  it('an auto-reload that an invalidation overtook does not store', async () => {
-    const reloads = record(a.service, 'auto-reload');
-    await a.prices.reloaded('1');
-    a.prices.mode = 'slow';
-    await world.advance(TTL);
-    expect(reloads).toHaveLength(1);
-    world.db.set('1', 11);
-    await kind.run(world, a, b, 'reloaded');
-    a.prices.mode = 'ok';
-    a.prices.gate.resolve();
-    await flushMicrotasks();
-    expect(await a.prices.reloaded('1')).toBe(11);
+    await kind.run(world, a, b, method);
+    await a.prices.release();
+    expect(await a.prices[method]('1')).toBe(11);
   });
 
   it('an invalidated entry is not auto-reloaded', async () => {

@@ -1,24 +1,5 @@
-import { Cache, CacheConfigurationError, type CachingProfile, CachingService, MemoryBackend, type ResilienceOptions } from '@cachet/core';
-
-function optionPathOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CacheConfigurationError) return error.option;
-    throw error;
-  }
-  throw new Error('expected a CacheConfigurationError');
-}
-
-async function rejectedOptionPath(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof CacheConfigurationError) return error.option;
-    throw error;
-  }
-  throw new Error('expected a CacheConfigurationError');
-}
+import { optionOf as optionPathOf, rejectedOptionOf as rejectedOptionPath } from '../support/option-path';
+import { Cache, type CachingProfile, CachingService, MemoryBackend, type ResilienceOptions } from '@cachet/core';
 
 /** Options the compiler would reject, as an untyped caller (JavaScript, parsed configuration) passes them. */
 const untyped = (options: object): ResilienceOptions => options as ResilienceOptions;

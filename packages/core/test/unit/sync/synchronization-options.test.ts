@@ -2,16 +2,8 @@ import { inspect } from 'node:util';
 import { realScheduler } from '../../../src/sync/scheduler';
 import { CacheConfigurationError, CachingService, InProcessSynchronization, type SynchronizationOptions } from '@cachet/core';
 import { resolveSynchronizationOptions } from '../../../src/sync/synchronization-options';
+import { optionOf } from '../support/option-path';
 
-function optionOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CacheConfigurationError) return error.option;
-    throw error;
-  }
-  throw new Error('expected a CacheConfigurationError');
-}
 
 /** A valid signing key: exactly 32 bytes. */
 const KEY = 'k'.repeat(32);

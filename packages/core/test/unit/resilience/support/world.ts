@@ -1,6 +1,6 @@
 import { Cache, CachingContext, CachingService, type CachingEvents, InProcessSynchronization, MemoryBackend } from '@cachet/core';
 import { FaultInjectingTransport, ManualScheduler, nextEvent } from '@cachet/core/testing';
-import { type Deferred, deferred } from '../../support/deferred';
+import { type Deferred, deferred, flushMicrotasks } from '../../support/deferred';
 
 export const TTL = 1_000;
 export const MAX_STALE = 10_000;
@@ -57,6 +57,13 @@ export class Prices {
     this.loads++;
     if (this.mode === 'fail') throw new Error(`database down (${sku})`);
     return this.db.get(sku) ?? 0;
+  }
+
+  /** Lets the held loads finish (the database answers at once from now on), and their results land. */
+  async release(): Promise<void> {
+    this.mode = 'ok';
+    this.gate.resolve();
+    await flushMicrotasks();
   }
 
   /** A nested cached call: every price depends on it, so invalidating it drops them (dependency). */
