@@ -52,8 +52,11 @@ function cachetWith(name: string, options: CacheOptions): Subject {
 /** cachet: `@Cache` methods on a class bound to a service over the default memory backend. */
 export const cachetSubject: Subject = cachetWith('cachet @Cache', {});
 
+/** cachet with a `ttl` of an hour: the reference of {@link cachetEagerSubject}. */
+export const cachetTtlSubject: Subject = cachetWith('cachet @Cache, ttl', { ttl: 3_600_000 });
+
 /**
- * cachet with eager refresh on (`ttl` of an hour, `eagerRefresh: 0.8`): a hit reads the entry's remaining
+ * cachet with eager refresh on (the same `ttl`, `eagerRefresh: 0.8`): a hit reads the entry's remaining
  * lifetime too. No entry reaches the refresh point while timed, so the row is the hit's cost, not a reload's.
  */
-export const cachetEagerSubject: Subject = cachetWith('cachet @Cache, eagerRefresh 0.8', { ttl: 3_600_000, eagerRefresh: 0.8 });
+export const cachetEagerSubject: Subject = cachetWith('cachet @Cache, ttl + eagerRefresh 0.8', { ttl: 3_600_000, eagerRefresh: 0.8 });

@@ -1,6 +1,6 @@
 import { asyncCacheDedupe } from './async-cache-dedupe.js';
 import { bentocache } from './bentocache.js';
-import { cachetEagerSubject, cachetSubject } from './cachet.js';
+import { cachetEagerSubject, cachetSubject, cachetTtlSubject } from './cachet.js';
 import { cacheManager } from './cache-manager.js';
 import { layeredLoader } from './layered-loader.js';
 import { lruFloor, lruJsonFloor } from './lru-floor.js';
@@ -19,7 +19,8 @@ export const jsonFloor: Subject = lruJsonFloor;
 /** cachet itself. */
 export const cachet: Subject = cachetSubject;
 
-/** cachet with eager refresh on: what a resilience option costs a hit. */
+/** cachet with a `ttl`, and with the same `ttl` and eager refresh: what a resilience option costs a hit. */
+export const cachetTtl: Subject = cachetTtlSubject;
 export const cachetEager: Subject = cachetEagerSubject;
 
 /** The peers, in the order the tables list them. */
