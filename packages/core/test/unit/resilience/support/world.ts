@@ -93,13 +93,24 @@ export interface Instance {
   readonly prices: Prices;
 }
 
-/** Two instances on one bus (instance `a` through a link the test can cut), on one fake clock. */
+/**
+ * Two instances on one bus (instance `a` through a link the test can cut), on one fake clock. Fails the
+ * test, at {@link World.dispose}, if anything left an unhandled rejection (background loads must not).
+ */
 export class World {
   readonly scheduler = new ManualScheduler();
   readonly db = new Map<string, number>([['1', 10]]);
   readonly bus = new InProcessSynchronization();
   readonly link = new FaultInjectingTransport(this.bus);
   private readonly services: CachingService[] = [];
+  private readonly unhandled: unknown[] = [];
+  private readonly onUnhandled = (reason: unknown): void => {
+    this.unhandled.push(reason);
+  };
+
+  constructor() {
+    process.on('unhandledRejection', this.onUnhandled);
+  }
 
   async instance(transport: FaultInjectingTransport | InProcessSynchronization = this.bus): Promise<Instance> {
     const service = CachingService.create({
@@ -123,8 +134,11 @@ export class World {
     return this.scheduler.advance(ms);
   }
 
-  dispose(): Promise<unknown> {
-    return Promise.all(this.services.splice(0).map((service) => service.dispose()));
+  async dispose(): Promise<void> {
+    await Promise.all(this.services.splice(0).map((service) => service.dispose()));
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', this.onUnhandled);
+    if (this.unhandled.length > 0) throw new Error(`unhandled rejections: ${this.unhandled.map(String).join('; ')}`);
   }
 }
 
