@@ -37,6 +37,11 @@ const SLIDING_GET = { updateAgeOnGet: true } as const;
 
 type StoredValue = object | string | number | bigint | boolean | symbol;
 
+/** A stored value as the caller stored it: the stand-ins back to `undefined` and `null`. */
+function fromStored(value: unknown): unknown {
+  return value === UNDEFINED ? undefined : value === NULL ? null : value;
+}
+
 function positiveInteger(option: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
     throw new CacheConfigurationError(option, `expected a positive integer, got ${String(value)}.`);
@@ -63,6 +68,7 @@ export class MemoryBackend implements CacheBackend {
   private readonly status: LRUCache.Status<string, StoredValue> = {};
   private readonly peekOptions = { allowStale: true, noDeleteOnStaleGet: true, status: this.status };
   private readonly slidingPeekOptions = { ...this.peekOptions, updateAgeOnGet: true };
+  /** `false` with `purgeExpired`, which removes entries as they expire: see {@link CacheBackend.keepsExpired}. */
   readonly keepsExpired: boolean;
 
   constructor(options: MemoryBackendOptions = {}) {
@@ -77,7 +83,7 @@ export class MemoryBackend implements CacheBackend {
     this.entries = new LRUCache({
       max: options.maxEntries ?? 10_000,
       ...(options.maxSize !== undefined && sizeOf !== undefined
-        ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(value === UNDEFINED ? undefined : value === NULL ? null : value, key) }
+        ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(fromStored(value), key) }
         : {}),
       ...(options.purgeExpired === true ? { ttlAutopurge: true } : {}),
       // lru-cache caches the time for `ttlResolution` ms, and takes a start time of 0 for "never expires":
@@ -89,8 +95,7 @@ export class MemoryBackend implements CacheBackend {
 
   get(key: string, sliding: boolean): unknown {
     const value = sliding ? this.entries.get(key, SLIDING_GET) : this.entries.get(key);
-    if (value === undefined) return MISS;
-    return value === UNDEFINED ? undefined : value === NULL ? null : value;
+    return value === undefined ? MISS : fromStored(value);
   }
 
   /**
@@ -108,7 +113,7 @@ export class MemoryBackend implements CacheBackend {
       return undefined;
     }
     this.status.value = undefined;
-    this.probe.value = value === UNDEFINED ? undefined : value === NULL ? null : value;
+    this.probe.value = fromStored(value);
     this.probe.remaining = remaining;
     return this.probe;
   }

@@ -42,9 +42,13 @@ export interface ResilienceStats {
   staleServed: number;
   /** Failed loads answered by fail-safe. */
   failSafe: number;
+  /** Loads that ran past `timeout.soft` while an expired value could answer. */
   softTimeouts: number;
+  /** Loads that ran past `timeout.hard`. */
   hardTimeouts: number;
+  /** Background reloads started by hits past the `eagerRefresh` point. */
   eagerRefreshes: number;
+  /** Background reloads of expired `autoReload` entries. */
   autoReloads: number;
   /** Failures of loads no caller waited for. */
   backgroundErrors: number;
