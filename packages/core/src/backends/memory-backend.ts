@@ -34,6 +34,9 @@ export interface MemoryBackendOptions {
 const UNDEFINED = Symbol('cachet.undefined');
 const NULL = Symbol('cachet.null');
 const SLIDING_GET = { updateAgeOnGet: true } as const;
+/** Reads that return an expired entry and keep it, for {@link MemoryBackend.peek}. */
+const PEEK = { allowStale: true, noDeleteOnStaleGet: true };
+const SLIDING_PEEK = { ...PEEK, updateAgeOnGet: true };
 
 type StoredValue = object | string | number | bigint | boolean | symbol;
 
@@ -64,10 +67,6 @@ export class MemoryBackend implements CacheBackend {
   private readonly index = new DependencyIndex();
   /** What {@link MemoryBackend.peek} returns, reused: peeks allocate nothing. */
   private readonly probe: EntryProbe = { value: undefined, remaining: Infinity };
-  /** lru-cache reports an entry's remaining lifetime in a status object; one serves every peek. */
-  private readonly status: LRUCache.Status<string, StoredValue> = {};
-  private readonly peekOptions = { allowStale: true, noDeleteOnStaleGet: true, status: this.status };
-  private readonly slidingPeekOptions = { ...this.peekOptions, updateAgeOnGet: true };
   /** `false` with `purgeExpired`, which removes entries as they expire: see {@link CacheBackend.keepsExpired}. */
   readonly keepsExpired: boolean;
 
@@ -104,15 +103,14 @@ export class MemoryBackend implements CacheBackend {
    * returned probe is reused by the next call.
    */
   peek(key: string, sliding: boolean, keepExpiredFor: number): EntryProbe | undefined {
-    this.status.remainingTTL = undefined;
-    const value = this.entries.get(key, sliding ? this.slidingPeekOptions : this.peekOptions);
+    const value = this.entries.get(key, sliding ? SLIDING_PEEK : PEEK);
     if (value === undefined) return undefined;
-    const remaining = this.status.remainingTTL ?? Infinity;
+    // After the read: a live sliding entry has just restarted its lifetime.
+    const remaining = this.entries.getRemainingTTL(key);
     if (remaining < -keepExpiredFor) {
       this.entries.delete(key);
       return undefined;
     }
-    this.status.value = undefined;
     this.probe.value = fromStored(value);
     this.probe.remaining = remaining;
     return this.probe;

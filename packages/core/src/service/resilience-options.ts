@@ -41,7 +41,7 @@ export interface TimeoutOptions {
  * coherence fence as any load and report failures as `background-error` events.
  *
  * Cost: a method with none of them set is served by the plain hit path. With any set, a hit reads the
- * entry's remaining lifetime too (one lru-cache lookup with a status object).
+ * entry's remaining lifetime too (lru-cache's `getRemainingTTL`, a second hash lookup).
  */
 export interface ResilienceOptions {
   /** Serve an expired value when the load fails. Needs an expiration (`ttl` or `slidingExpiration`). @default off */

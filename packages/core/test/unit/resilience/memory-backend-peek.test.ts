@@ -51,8 +51,8 @@ describe('MemoryBackend.peek: expired values kept for fail-safe', () => {
     const { backend, advance } = clocked();
     backend.set('a', 'A', { slidingExpiration: 100 });
     advance(80);
-    expect(backend.peek('a', true, 1_000)?.remaining).toBe(20);
-    expect(backend.peek('a', false, 1_000)?.remaining).toBe(100);
+    expect(backend.peek('a', false, 1_000)?.remaining).toBe(20);
+    expect(backend.peek('a', true, 1_000)?.remaining).toBe(100);
     advance(150);
     expect(backend.peek('a', true, 1_000)?.remaining).toBe(-50);
     expect(backend.peek('a', true, 1_000)?.remaining).toBe(-50);
