@@ -2,13 +2,13 @@ import { MISS } from '../backends/cache-backend';
 import { CacheConfigurationError, NothingCapturedError, ServiceDisposedError } from '../errors';
 import type { Invalidation } from '../sync/envelope';
 import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
+import type { PeekingBackend } from './background-loads';
 import { type CapturedCall, captureCalls } from './call-capture';
 import { type CachingServiceOptions, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
 import { type CachingEventListener, type CachingEvents, EventHub } from './events';
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
-import type { PeekingBackend } from './background-loads';
 import { ResilientCache } from './resilient-cache';
 import type { ResilientSettings } from './resilient-call';
 import type { CachingStats } from './stats';
@@ -298,7 +298,10 @@ export class CachingService {
     if (!this.started) this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));
   }
 
-  /** The cache of methods with resilience options, created by the first such call. */
+  /**
+   * The cache of methods with resilience options, created by the first such call. Settings with them are
+   * resolved only over a backend that can `peek` (`resolveResilience` checks it).
+   */
   private resilient(): ResilientCache {
     return (this.resilientCache ??= new ResilientCache(this.local, this.options.backend as PeekingBackend, this.options.scheduler, this.events));
   }

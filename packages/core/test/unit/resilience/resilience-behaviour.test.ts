@@ -240,6 +240,13 @@ describe('resilience options: each behaviour on an injected clock', () => {
       expect(errors.map((event) => event.origin)).toEqual(['auto-reload']);
     });
 
+    it('keeps about one timer per entry the backend holds, however many keys it saw', async () => {
+      const small = await world.instance(world.bus, 3);
+      for (let sku = 1; sku <= 20; sku++) await small.prices.reloaded(String(sku));
+      expect(small.service.stats().entries).toBe(3);
+      expect(world.scheduler.pending).toBeLessThanOrEqual(4);
+    });
+
     it('dispose stops the timers', async () => {
       await a.prices.reloaded('1');
       expect(world.scheduler.pending).toBe(1);

@@ -112,9 +112,9 @@ export class World {
     process.on('unhandledRejection', this.onUnhandled);
   }
 
-  async instance(transport: FaultInjectingTransport | InProcessSynchronization = this.bus): Promise<Instance> {
+  async instance(transport: FaultInjectingTransport | InProcessSynchronization = this.bus, maxEntries?: number): Promise<Instance> {
     const service = CachingService.create({
-      backend: new MemoryBackend({ clock: () => this.scheduler.now() }),
+      backend: new MemoryBackend({ clock: () => this.scheduler.now(), ...(maxEntries === undefined ? {} : { maxEntries }) }),
       scheduler: this.scheduler,
       synchronization: { transport, heartbeatIntervalMs: 0 },
       profiles: { resilient: { ttl: TTL, failSafe: { maxStale: MAX_STALE } } },
