@@ -6,7 +6,7 @@ import type { EventHub } from './events';
 import { isPromiseLike, type LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
 import type { ResilienceStats, StaleReason } from './resilience-events';
-import { ResilientCall, type ResilientSettings } from './resilient-call';
+import { answerFor, ResilientCall, type ResilientSettings } from './resilient-call';
 import { type Deadline, raceDeadlines } from './timeout-race';
 
 /**
@@ -50,7 +50,7 @@ export class ResilientCache {
       const value = this.local.hit(key, entry.value, settings);
       const call = refresh ? new ResilientCall(key, settings, method, fn, thisArg, args) : undefined;
       if (call !== undefined) this.background.start('eager-refresh', call);
-      return method?.returnsPromise === true ? Promise.resolve(value) : value;
+      return answerFor(method, value);
     }
     const call = new ResilientCall(key, settings, method, fn, thisArg, args);
     // Expired but kept for fail-safe, and the loader rests after a recent failure: the expired value answers.

@@ -3,6 +3,11 @@ import type { CacheSettings } from './method-settings';
 import type { Resilience } from './resilience-options';
 import type { ResilienceEventBase } from './resilience-events';
 
+/** A value for the caller of `method`: a promise when the method returns promises, as a hit's is. */
+export function answerFor(method: MethodHandle | undefined, value: unknown): unknown {
+  return method?.returnsPromise === true ? Promise.resolve(value) : value;
+}
+
 /** Settings of a method with resilience options. */
 export type ResilientSettings = CacheSettings & { readonly resilience: Resilience };
 
@@ -37,8 +42,8 @@ export class ResilientCall {
     return { method: this.name, key: this.key };
   }
 
-  /** A value for the caller: a promise when the method returns promises, as a hit's is. */
+  /** A value for the caller, as {@link answerFor} gives it. */
   answer(value: unknown): unknown {
-    return this.method?.returnsPromise === true ? Promise.resolve(value) : value;
+    return answerFor(this.method, value);
   }
 }
