@@ -44,6 +44,8 @@ export function resolveSettings(
   request: SettingsRequest,
   tags: CacheSettings['tags'],
   usedBy: string,
+  /** Where the request's options were written, for configuration errors. */
+  optionPath = usedBy,
 ): CacheSettings {
   const profile = profileOf(options, request.profile ?? 'default', usedBy);
   const explicit = request.ttl !== undefined || request.slidingExpiration !== undefined;
@@ -55,7 +57,7 @@ export function resolveSettings(
     entry: { ttl, slidingExpiration },
     sliding: slidingExpiration !== undefined,
     tags,
-    resilience: resolveResilience(usedBy, request, profile.resilience, { ttl, slidingExpiration }, options.backend),
+    resilience: resolveResilience(optionPath, request, profile.resilience, { ttl, slidingExpiration }, options.backend),
   };
 }
 
@@ -75,5 +77,5 @@ export function resolveCallSettings(options: ResolvedCachingServiceOptions, requ
   if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) {
     throw new CacheConfigurationError('getOrSet() options.tags', 'expected an array of strings.');
   }
-  return resolveSettings(options, request, tags === undefined ? undefined : () => tags, 'getOrSet()');
+  return resolveSettings(options, request, tags === undefined ? undefined : () => tags, 'getOrSet()', 'getOrSet() options');
 }

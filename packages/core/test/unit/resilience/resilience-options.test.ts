@@ -77,5 +77,6 @@ describe('resilience options: validation', () => {
   it('checks getOrSet options like the decorator', async () => {
     const service = create({});
     expect(await rejectedOptionPath(() => service.getOrSet('k', () => 1, { ttl: 1_000, ...untyped({ eagerRefresh: 2 }) }))).toBe('getOrSet() options.eagerRefresh');
+    expect(await rejectedOptionPath(() => service.getOrSet('k', () => 1, { slidingExpiration: 1_000, autoReload: true }))).toBe('getOrSet() options.autoReload');
   });
 });
