@@ -23,8 +23,15 @@ export type CachingProfile = CachingProfileSwitches & ExpirationOptions;
 
 /** Options of {@link CachingService.create}; every one has a default, so `create({})` works. */
 export interface CachingServiceOptions {
-  /** The local store. @default new MemoryBackend() (10,000 entries) */
-  readonly backend?: CacheBackend;
+  /**
+   * The local store, or a factory that creates one for each service (`() => new MemoryBackend({...})`):
+   * the form for options shared by several services, such as those of a framework module built into
+   * several applications. A backend instance serves one service at a time: two services given the same one
+   * would share entries, so the second is refused until the first is disposed.
+   * @default new MemoryBackend() (10,000 entries)
+   * @throws {@link CacheConfigurationError} (`backend`) when the instance already serves a service that is not disposed.
+   */
+  readonly backend?: CacheBackend | (() => CacheBackend);
   /**
    * Named profiles that `@Cache({ profile })` refers to. `default` always exists (no expiration, enabled)
    * and can be overridden here.
@@ -83,6 +90,24 @@ function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile 
   };
 }
 
+/** Backends that serve a service not yet disposed. */
+const claimedBackends = new WeakSet<CacheBackend>();
+
+/** The backend the options give: the instance, or what the factory returns. */
+function createBackend(option: CachingServiceOptions['backend']): CacheBackend {
+  if (typeof option !== 'function') return option ?? new MemoryBackend();
+  try {
+    return option();
+  } catch (error) {
+    throw new CacheConfigurationError('backend', `the backend factory threw (${String(error)}); pass a function such as () => new MemoryBackend().`, { cause: error });
+  }
+}
+
+/** Lets a disposed service's backend serve another service. */
+export function releaseBackend(backend: CacheBackend): void {
+  claimedBackends.delete(backend);
+}
+
 /** Validates the options once, at construction, and fills in the defaults. */
 export function resolveCachingServiceOptions(options: CachingServiceOptions): ResolvedCachingServiceOptions {
   if (typeof options !== 'object' || options === null) {
@@ -92,8 +117,8 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
   if (typeof namespace !== 'string' || namespace.length === 0 || namespace.includes(':')) {
     throw new CacheConfigurationError('namespace', `expected a non-empty string without ':', got ${JSON.stringify(namespace)}.`);
   }
-  const backend = options.backend ?? new MemoryBackend();
-  if (typeof backend.get !== 'function' || typeof backend.set !== 'function' || typeof backend.invalidate !== 'function') {
+  const backend = createBackend(options.backend);
+  if (typeof backend !== 'object' || backend === null || typeof backend.get !== 'function' || typeof backend.set !== 'function' || typeof backend.invalidate !== 'function') {
     throw new CacheConfigurationError('backend', 'expected a CacheBackend such as new MemoryBackend().');
   }
   const keyBuilder = options.keyBuilder ?? new DefaultKeyBuilder();
@@ -102,10 +127,20 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
   }
   const profiles = new Map<string, ResolvedProfile>([['default', resolveProfile('default', {})]]);
   for (const [name, profile] of Object.entries(options.profiles ?? {})) profiles.set(name, resolveProfile(name, profile));
+  const synchronization = options.synchronization === undefined ? undefined : resolveSynchronizationOptions(options.synchronization);
+  // Claimed last, once every option is valid: a service that fails to construct claims nothing.
+  if (claimedBackends.has(backend)) {
+    throw new CacheConfigurationError(
+      'backend',
+      'this backend instance already serves another CachingService that is not disposed, and two services on one backend would share ' +
+        'entries. Pass a factory, `backend: () => new MemoryBackend()`, which each service calls for its own, or dispose the other service first.',
+    );
+  }
+  claimedBackends.add(backend);
   return {
     backend,
     profiles,
-    synchronization: options.synchronization === undefined ? undefined : resolveSynchronizationOptions(options.synchronization),
+    synchronization,
     keyBuilder,
     namespace,
     capacity: backend.capacity,

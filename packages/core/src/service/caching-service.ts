@@ -3,7 +3,8 @@ import { CacheConfigurationError, NothingCapturedError, ServiceDisposedError } f
 import type { Invalidation } from '../sync/envelope';
 import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
 import { type CapturedCall, captureCalls } from './call-capture';
-import { type CachingServiceOptions, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
+import { ambientService, runWithAmbient } from './ambient-service';
+import { type CachingServiceOptions, releaseBackend, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
 import { type CachingEventListener, type CachingEvents, EventHub } from './events';
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
@@ -51,6 +52,8 @@ export class CachingService {
   private static defaultService: CachingService | undefined;
   private static readonly bound = new WeakMap<object, CachingService>();
   private static anyBound = false;
+  /** Whether {@link CachingService.run} was ever called: until then, calls never look for an ambient service. */
+  private static anyAmbient = false;
 
   private readonly options: ResolvedCachingServiceOptions;
   private readonly events = new EventHub();
@@ -90,7 +93,7 @@ export class CachingService {
 
   /**
    * The service that decorated methods use unless their object is {@link CachingService.bind | bound} to
-   * another. If none was set, the first use creates one with every default: local only, with no
+   * another or they run inside another's {@link CachingService.run}. If none was set, the first use creates one with every default: local only, with no
    * synchronization. It says so once, with a process warning whose `code` is `CACHET_DEFAULT_SERVICE`;
    * set a default at bootstrap (`CachingService.create({})` to stay local on purpose) and it never warns.
    */
@@ -121,11 +124,15 @@ export class CachingService {
     return CachingService.create({});
   }
 
-  /** @internal The service that serves calls on `thisArg`. */
+  /** @internal The service that serves calls on `thisArg`: the one it is bound to, else the ambient one, else the default. */
   static serviceFor(thisArg: unknown): CachingService {
     if (CachingService.anyBound && ((typeof thisArg === 'object' && thisArg !== null) || typeof thisArg === 'function')) {
       const bound = CachingService.bound.get(thisArg);
       if (bound !== undefined) return bound;
+    }
+    if (CachingService.anyAmbient) {
+      const ambient = ambientService();
+      if (ambient !== undefined) return ambient as CachingService;
     }
     return CachingService.default;
   }
@@ -139,6 +146,25 @@ export class CachingService {
     CachingService.bound.set(target, this);
     CachingService.anyBound = true;
     return target;
+  }
+
+  /**
+   * Runs `fn` with this service as the ambient one: cached methods called inside it, and in everything it
+   * starts (promises, timers, callbacks, through `AsyncLocalStorage`), use this service unless their object
+   * is {@link CachingService.bind | bound} to another. That reaches what `bind()` cannot: calls made in a
+   * constructor, and objects created per request. How a framework gives each application its own service.
+   *
+   * Costs nothing until the first `run()`; from then on, a call on an unbound object reads the
+   * `AsyncLocalStorage` store once (bound objects and the default service are looked up first and last).
+   * @returns what `fn` returns.
+   * @example
+   * ```ts
+   * server.on('request', (req, res) => service.run(() => handle(req, res)));
+   * ```
+   */
+  run<R>(fn: () => R): R {
+    CachingService.anyAmbient = true;
+    return runWithAmbient(this, fn);
   }
 
   /**
@@ -156,13 +182,17 @@ export class CachingService {
     return this.initialization;
   }
 
-  /** Publishes what is queued, closes the synchronization, and empties the cache. Later use throws {@link ServiceDisposedError}. */
+  /**
+   * Publishes what is queued, closes the synchronization, and empties the cache; its backend may then serve
+   * another service. Later use throws {@link ServiceDisposedError}.
+   */
   dispose(): Promise<void> {
     this.local.accepting = false;
     this.disposal ??= (async () => {
       await this.initialization?.catch(() => undefined);
       await this.synchronizer?.close();
       this.local.clear();
+      releaseBackend(this.options.backend);
     })();
     return this.disposal;
   }
