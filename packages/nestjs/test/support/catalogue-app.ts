@@ -12,6 +12,7 @@ import {
   Param,
   ParseIntPipe,
   type Provider,
+  type Type,
   Put,
   UseGuards,
 } from '@nestjs/common';
@@ -91,7 +92,7 @@ export class CatalogueController {
 }
 
 /** The application module, around the CachetModule a test configures. */
-export function catalogueModule(table: ProductTable, cachet: DynamicModule, extra: { providers?: Provider[]; controllers?: Function[] } = {}): DynamicModule {
+export function catalogueModule(table: ProductTable, cachet: DynamicModule, extra: { providers?: Provider[]; controllers?: Type[] } = {}): DynamicModule {
   @Module({})
   class CatalogueAppModule {}
   return {
