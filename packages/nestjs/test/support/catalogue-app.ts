@@ -89,6 +89,15 @@ export class CatalogueController {
   async name(@Param('id', ParseIntPipe) id: number): Promise<string | undefined> {
     return (await this.catalogue.getProduct(id)).name;
   }
+
+  /** `@Cache` outermost, applied after the route's, the guard's and Swagger's decorators. */
+  @Cache()
+  @UseGuards(CountingGuard)
+  @ApiOkResponse({ description: 'The product label, cached by the controller' })
+  @Get(':id/label')
+  async label(@Param('id', ParseIntPipe) id: number): Promise<string> {
+    return `#${id} ${(await this.catalogue.getProduct(id)).name}`;
+  }
 }
 
 /** The application module, around the CachetModule a test configures. */
