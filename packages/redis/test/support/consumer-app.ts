@@ -36,6 +36,7 @@ export interface Tarballs {
   readonly azure: string;
   readonly postgres: string;
   readonly nats: string;
+  readonly nestjs: string;
 }
 
 /** Where the applications find their servers. */
@@ -70,9 +71,22 @@ const transports = {
     dependencies: (tarballs) => ({ '@cachet/nats': `file:${tarballs.nats}`, '@nats-io/transport-node': '^3.4.0', '@nats-io/nats-core': '^3.4.0' }),
     devDependencies: {},
   },
+  // Not a transport: the Nest module, in its own story over Redis; for experimentalDecorators cells only.
+  nestjs: {
+    label: 'NestJS 12',
+    dependencies: (tarballs) => ({
+      '@cachet/nestjs': `file:${tarballs.nestjs}`,
+      '@nestjs/common': '^12.6.3',
+      '@nestjs/core': '^12.6.3',
+      '@nestjs/platform-express': '^12.6.3',
+      'reflect-metadata': '^0.2.2',
+      rxjs: '^7.8.2',
+    }),
+    devDependencies: {},
+  },
 } satisfies Record<string, TransportSetup>;
 
-/** A transport other than Redis; its story is the fixture of the same name. */
+/** A story besides Redis's: another transport, or the Nest module; its story is the fixture of the same name. */
 export type Transport = keyof typeof transports;
 
 /** What a consumer application printed, and the versions it was really built and run with. */
