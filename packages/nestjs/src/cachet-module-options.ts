@@ -32,6 +32,7 @@ interface CachetModuleAsyncBase extends GlobalSwitch, Pick<ModuleMetadata, 'impo
 
 /** Options made by a function, called once per application with the `inject` tokens' values. */
 export interface CachetModuleFactoryOptions extends CachetModuleAsyncBase {
+  /** Makes the options; may be async. Its result is validated when the application is built. */
   readonly useFactory: (...dependencies: never[]) => CachingServiceOptions | Promise<CachingServiceOptions>;
   /** The tokens whose values the factory is called with, in order. @default [] */
   readonly inject?: (InjectionToken | OptionalFactoryDependency)[];
@@ -39,11 +40,13 @@ export interface CachetModuleFactoryOptions extends CachetModuleAsyncBase {
 
 /** Options made by a {@link CachetOptionsFactory} that the module instantiates for each application. */
 export interface CachetModuleClassOptions extends CachetModuleAsyncBase {
+  /** The factory class; it may inject what `imports` and `extraProviders` provide. */
   readonly useClass: Type<CachetOptionsFactory>;
 }
 
 /** Options made by a {@link CachetOptionsFactory} provided elsewhere (in `imports`, or global). */
 export interface CachetModuleExistingOptions extends CachetModuleAsyncBase {
+  /** The token of a {@link CachetOptionsFactory} that `imports`, `extraProviders` or a global module provides. */
   readonly useExisting: InjectionToken;
 }
 
