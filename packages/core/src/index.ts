@@ -19,6 +19,16 @@ export type { CachingStats } from './service/stats';
 
 export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
+export type {
+  SecondLevelCache,
+  SecondLevelContext,
+  SecondLevelEntry,
+  SecondLevelHit,
+  SecondLevelListener,
+  SecondLevelMiss,
+  SecondLevelRead,
+  VersionStamp,
+} from './backends/second-level-cache';
 
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
