@@ -21,7 +21,8 @@ export interface VersionStamp {
   /**
    * Dependencies observed at a version older than {@link VersionStamp.version}: entries a load took from
    * the first level (memory), which were loaded earlier, and carry the version they were loaded under. The
-   * lowest version per name; names appear at most once and each is one of the entry's dependencies.
+   * lowest version per name, never above {@link VersionStamp.version}; names appear at most once and each is one of the
+   * entry's dependencies.
    * @default none
    */
   readonly older?: readonly (readonly [name: string, version: number])[] | undefined;
@@ -117,7 +118,7 @@ export interface SecondLevelContext {
  *   before it serves again, and starts its counter above every version it may have handed out (seeding it
  *   from the server's clock will do), since older stamps may still be in flight.
  * - A store may forget invalidation records (to stay bounded), but then refuses every stamp whose lowest
- *   version is at or below the highest version it forgot.
+ *   version is below the highest version it forgot (the records above a stamp's version are what it needs).
  * - Operations reject when they cannot be done (an `Error`; the service counts it and carries on without
  *   the store); they never hang forever.
  *
