@@ -45,7 +45,7 @@ export interface SecondLevelEntry {
    * the entry itself, and never lets an evicted or expired entry make an invalidation miss a dependent.
    */
   readonly dependencies: readonly string[];
-  /** The versions the value was loaded under; returned as is by {@link SecondLevelCache.get}. */
+  /** The versions the value was loaded under: checked by `set`, then not needed (the store need not keep it). */
   readonly stamp: VersionStamp;
 }
 
@@ -56,8 +56,12 @@ export interface SecondLevelHit {
   readonly value: Uint8Array;
   /** The entry's dependencies, as stored. */
   readonly dependencies: readonly string[];
-  /** The entry's stamp, as stored: the first level keeps it with its copy of the entry. */
-  readonly stamp: VersionStamp;
+  /**
+   * The namespace's current version, read atomically with the entry. An entry still present is valid at
+   * that version (an invalidation of its key or of any dependency would have removed it), so the first
+   * level keeps its copy stamped with it.
+   */
+  readonly version: number;
   /**
    * For an entry with an absolute lifetime, the milliseconds it has left: the first level keeps its copy
    * no longer. Absent for entries without one (sliding or none).
@@ -68,7 +72,7 @@ export interface SecondLevelHit {
 /** A {@link SecondLevelCache.get} that found no live entry. */
 export interface SecondLevelMiss {
   readonly hit: false;
-  /** The namespace's current version, read atomically with the miss: the stamp of the load that follows. */
+  /** The namespace's current version, read atomically with the miss: the version of the load that follows. */
   readonly version: number;
 }
 
@@ -141,8 +145,8 @@ export interface SecondLevelCache {
    */
   open(context: SecondLevelContext): Promise<void>;
   /**
-   * The live entry under `key` (restarting its sliding lifetime), or a miss with the namespace's current
-   * version, read atomically.
+   * The live entry under `key` (restarting its sliding lifetime), or a miss; either with the namespace's
+   * current version, read in the same atomic step.
    */
   get(key: string): Promise<SecondLevelRead>;
   /**

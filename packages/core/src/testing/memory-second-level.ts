@@ -4,13 +4,11 @@ import type {
   SecondLevelEntry,
   SecondLevelListener,
   SecondLevelRead,
-  VersionStamp,
 } from '../backends/second-level-cache';
 
 interface StoredEntry {
   readonly value: Uint8Array;
   readonly dependencies: readonly string[];
-  readonly stamp: VersionStamp;
   readonly slidingMs: number | undefined;
   expiresAt: number;
 }
@@ -116,7 +114,7 @@ export class MemorySecondLevel implements SecondLevelCache {
     const now = this.data.clock();
     if (entry.slidingMs !== undefined) entry.expiresAt = now + entry.slidingMs;
     const expiresInMs = entry.slidingMs === undefined && entry.expiresAt !== Infinity ? entry.expiresAt - now : undefined;
-    return { hit: true, value: entry.value.slice(), dependencies: entry.dependencies, stamp: entry.stamp, expiresInMs };
+    return { hit: true, value: entry.value.slice(), dependencies: entry.dependencies, version: space.version, expiresInMs };
   }
 
   async set(key: string, entry: SecondLevelEntry): Promise<boolean> {
@@ -128,7 +126,6 @@ export class MemorySecondLevel implements SecondLevelCache {
     space.entries.set(key, {
       value: entry.value.slice(),
       dependencies: [...entry.dependencies],
-      stamp: { version: entry.stamp.version, older: entry.stamp.older?.map(([name, version]) => [name, version] as const) },
       slidingMs: entry.slidingMs,
       expiresAt: lifetime === undefined ? Infinity : this.data.clock() + lifetime,
     });
