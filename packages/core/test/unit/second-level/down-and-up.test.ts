@@ -27,6 +27,22 @@ describe('when the second level is down', () => {
     expect(await c.shop.getProduct(1)).toBe('desk lamp'); // the replay removed it from the store
   });
 
+  it("replays a long outage's invalidations as one clear of the store", async () => {
+    const a = await instances.create({ l2: { maxPendingInvalidations: 2 } });
+    const b = await instances.create();
+    instances.db.set(1, 'lamp');
+    instances.db.set(9, 'chair');
+    await a.shop.getProduct(9);
+    a.l2.setAvailable(false);
+    for (const id of [1, 2, 3]) await a.shop.updateProduct(id, `new ${id}`);
+    expect(a.service.stats().l2).toMatchObject({ pendingInvalidations: 1 }); // one pending clear
+    a.l2.setAvailable(true);
+    await flushMicrotasks();
+    expect(a.l2.operations.clear).toBe(1);
+    instances.db.set(9, 'new chair');
+    expect(await b.shop.getProduct(9)).toBe('new chair'); // the clear took everything
+  });
+
   it('treats a failed invalidation as an outage it did not hear of, and retries it with backoff', async () => {
     const scheduler = new ManualScheduler();
     const a = await instances.create({ l2: { scheduler } });
