@@ -52,7 +52,7 @@ export class LocalCache {
       if (caller !== undefined) running.callers.push(caller.load);
       return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
     }
-    return this.run(key, settings, method, this.body(settings, method, execute), args);
+    return this.run(key, settings, method, execute, args);
   }
 
   /**
@@ -62,7 +62,7 @@ export class LocalCache {
   reload(key: string, settings: CacheSettings, method: MethodHandle, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.fence.invalidate([key], []);
     this.backend.invalidate([], [key]);
-    return this.run(key, settings, method, this.body(settings, method, execute), args);
+    return this.run(key, settings, method, execute, args);
   }
 
   /** Drops what an invalidation names (here or from another instance) and fences the loads it overtakes. */
@@ -123,7 +123,7 @@ export class LocalCache {
     openScope();
     let result: unknown;
     try {
-      result = runInScope(scope, execute);
+      result = runInScope(scope, this.body(settings, method, execute));
     } catch (error) {
       this.endLoad(load);
       throw error;
