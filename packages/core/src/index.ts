@@ -15,10 +15,22 @@ export { CachingService, DEFAULT_SERVICE_WARNING, type GetOrSetOptions } from '.
 export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } from './service/caching-service-options';
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
 export type { CachingEventListener, CachingEvents } from './service/events';
-export type { CachingStats } from './service/stats';
+export type { CachingStats, SecondLevelStats } from './service/stats';
+export type { SecondLevelOptions } from './service/second-level-options';
+export { type CacheSerializer, V8Serializer } from './service/value-serializer';
 
-export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
+export { type CacheBackend, type EntryOptions, MISS, VersionedValue } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
+export type {
+  SecondLevelCache,
+  SecondLevelContext,
+  SecondLevelEntry,
+  SecondLevelHit,
+  SecondLevelListener,
+  SecondLevelMiss,
+  SecondLevelRead,
+  VersionStamp,
+} from './backends/second-level-cache';
 
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
@@ -46,4 +58,5 @@ export {
   ServiceDisposedError,
   SynchronizationError,
   UnknownProfileError,
+  UnserializableValueError,
 } from './errors';

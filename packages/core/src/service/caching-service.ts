@@ -9,6 +9,7 @@ import { type CachingEventListener, type CachingEvents, EventHub } from './event
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
+import { SecondLevelLoader } from './second-level-loader';
 import type { CachingStats } from './stats';
 
 /** The `code` of the process warning given when a default service is created implicitly. */
@@ -59,6 +60,7 @@ export class CachingService {
   private readonly events = new EventHub();
   private readonly local: LocalCache;
   private readonly synchronizer: Synchronizer | undefined;
+  private readonly secondLevel: SecondLevelLoader | undefined;
   private readonly methodSettings = new WeakMap<MethodHandle, MethodSettings>();
   private initialization: Promise<void> | undefined;
   private disposal: Promise<void> | undefined;
@@ -69,6 +71,10 @@ export class CachingService {
   private constructor(options: CachingServiceOptions) {
     this.options = resolveCachingServiceOptions(options);
     this.local = new LocalCache(this.options.backend, this.events, (value) => this.objectKey(value));
+    if (this.options.l2 !== undefined) {
+      // The gap policy: the store is used again only once the first level was cleared.
+      this.secondLevel = this.local.secondLevel = new SecondLevelLoader(this.options.l2, this.events, () => this.local.clear());
+    }
     if (this.options.synchronization !== undefined) {
       const sink: SynchronizationSink = {
         applyRemote: (invalidation) => this.local.apply(invalidation, 'remote'),
@@ -175,7 +181,7 @@ export class CachingService {
   initialize(): Promise<void> {
     if (this.disposal !== undefined) return Promise.reject(new ServiceDisposedError('initialize'));
     this.started = true;
-    this.initialization ??= (this.synchronizer?.start() ?? Promise.resolve()).catch((error: unknown) => {
+    this.initialization ??= this.start().catch((error: unknown) => {
       this.initialization = undefined;
       throw error;
     });
@@ -191,6 +197,7 @@ export class CachingService {
     this.disposal ??= (async () => {
       await this.initialization?.catch(() => undefined);
       await this.synchronizer?.close();
+      await this.secondLevel?.link.close();
       this.local.clear();
       releaseBackend(this.options.backend);
     })();
@@ -206,6 +213,7 @@ export class CachingService {
   stats(): CachingStats {
     const stats: CachingStats = { ...this.local.counters, entries: this.local.size };
     if (this.synchronizer !== undefined) stats.sync = structuredClone(this.synchronizer.stats);
+    if (this.secondLevel !== undefined) stats.l2 = this.secondLevel.stats;
     return stats;
   }
 
@@ -265,6 +273,7 @@ export class CachingService {
       const execute = (): unknown => captured.method.definition.original.apply(captured.thisArg, captured.args as never[]);
       if (!settings.enabled || this.bypass) return execute();
       this.synchronizer?.publish({ keys: [key], dependencies: NONE, all: false });
+      void this.secondLevel?.invalidate({ keys: [key], dependencies: NONE, all: false });
       return this.local.reload(key, settings, captured.method, execute, captured.args);
     });
     await Promise.all(others);
@@ -311,6 +320,13 @@ export class CachingService {
   invalidateKeysAndTags(keys: readonly string[], tags: readonly string[]): void {
     checkTags('@InvalidateCache() tags', tags);
     this.invalidateEverywhere({ keys, dependencies: tags, all: false });
+  }
+
+  /** Connects the synchronization and opens the second level, at once. */
+  private start(): Promise<void> {
+    const started = this.synchronizer?.start() ?? Promise.resolve();
+    if (this.secondLevel === undefined) return started;
+    return Promise.all([started, this.secondLevel.link.open(this.options.namespace)]).then(() => undefined);
   }
 
   /** Throws after dispose; otherwise starts the synchronization lazily on first use. */
@@ -368,7 +384,8 @@ export class CachingService {
       const built = invalidation();
       const accepted = this.synchronizer?.publishAndConfirm(built);
       this.local.apply(built, 'local');
-      return accepted ?? Promise.resolve();
+      const stored = this.secondLevel?.invalidate(built);
+      return stored === undefined ? (accepted ?? Promise.resolve()) : Promise.all([accepted, stored]).then(() => undefined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -378,5 +395,6 @@ export class CachingService {
   private invalidateEverywhere(invalidation: Invalidation): void {
     this.synchronizer?.publish(invalidation);
     this.local.apply(invalidation, 'local');
+    void this.secondLevel?.invalidate(invalidation);
   }
 }
