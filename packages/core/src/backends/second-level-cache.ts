@@ -21,7 +21,8 @@ export interface VersionStamp {
   /**
    * Dependencies observed at a version older than {@link VersionStamp.version}: entries a load took from
    * the first level (memory), which were loaded earlier, and carry the version they were loaded under. The
-   * lowest version per name; names appear at most once and each is one of the entry's dependencies.
+   * lowest version per name, never above {@link VersionStamp.version}; names appear at most once and each is one of the
+   * entry's dependencies.
    * @default none
    */
   readonly older?: readonly (readonly [name: string, version: number])[] | undefined;
@@ -44,7 +45,7 @@ export interface SecondLevelEntry {
    * the entry itself, and never lets an evicted or expired entry make an invalidation miss a dependent.
    */
   readonly dependencies: readonly string[];
-  /** The versions the value was loaded under; returned as is by {@link SecondLevelCache.get}. */
+  /** The versions the value was loaded under: checked by `set`, then not needed (the store need not keep it). */
   readonly stamp: VersionStamp;
 }
 
@@ -55,8 +56,12 @@ export interface SecondLevelHit {
   readonly value: Uint8Array;
   /** The entry's dependencies, as stored. */
   readonly dependencies: readonly string[];
-  /** The entry's stamp, as stored: the first level keeps it with its copy of the entry. */
-  readonly stamp: VersionStamp;
+  /**
+   * The namespace's current version, read atomically with the entry. An entry still present is valid at
+   * that version (an invalidation of its key or of any dependency would have removed it), so the first
+   * level keeps its copy stamped with it.
+   */
+  readonly version: number;
   /**
    * For an entry with an absolute lifetime, the milliseconds it has left: the first level keeps its copy
    * no longer. Absent for entries without one (sliding or none).
@@ -67,7 +72,7 @@ export interface SecondLevelHit {
 /** A {@link SecondLevelCache.get} that found no live entry. */
 export interface SecondLevelMiss {
   readonly hit: false;
-  /** The namespace's current version, read atomically with the miss: the stamp of the load that follows. */
+  /** The namespace's current version, read atomically with the miss: the version of the load that follows. */
   readonly version: number;
 }
 
@@ -117,7 +122,7 @@ export interface SecondLevelContext {
  *   before it serves again, and starts its counter above every version it may have handed out (seeding it
  *   from the server's clock will do), since older stamps may still be in flight.
  * - A store may forget invalidation records (to stay bounded), but then refuses every stamp whose lowest
- *   version is at or below the highest version it forgot.
+ *   version is below the highest version it forgot (the records above a stamp's version are what it needs).
  * - Operations reject when they cannot be done (an `Error`; the service counts it and carries on without
  *   the store); they never hang forever.
  *
@@ -140,8 +145,8 @@ export interface SecondLevelCache {
    */
   open(context: SecondLevelContext): Promise<void>;
   /**
-   * The live entry under `key` (restarting its sliding lifetime), or a miss with the namespace's current
-   * version, read atomically.
+   * The live entry under `key` (restarting its sliding lifetime), or a miss; either with the namespace's
+   * current version, read in the same atomic step.
    */
   get(key: string): Promise<SecondLevelRead>;
   /**
