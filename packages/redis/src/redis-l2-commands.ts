@@ -1,9 +1,9 @@
-import type { SecondLevelEntry, SecondLevelRead, VersionStamp } from '@cachet/core';
+import type { SecondLevelEntry, SecondLevelRead } from '@cachet/core';
 import type { RedisClient } from './redis-connection';
 import { CLEAR_SCRIPT, GET_SCRIPT, INVALIDATE_SCRIPT, SET_SCRIPT } from './redis-l2-scripts';
 
 type Argument = string | number | Buffer;
-type GetReply = [0, number] | [1, number, Buffer, Buffer, Buffer, Buffer[], number];
+type GetReply = [0, number] | [1, number, Buffer, Buffer[], number];
 
 /** The scripts as ioredis commands (`defineCommand`: EVALSHA, falling back to EVAL once per connection). */
 interface ScriptCommands {
@@ -36,9 +36,8 @@ export class RedisL2Commands {
   async get(key: string): Promise<SecondLevelRead> {
     const reply = await this.#client.cachetL2GetBuffer(this.#meta, this.tag, key);
     if (reply[0] === 0) return { hit: false, version: reply[1] };
-    const [, , value, version, older, dependencies, pttl] = reply;
-    const stamp: VersionStamp = older.length === 0 ? { version: Number(version.toString()) } : { version: Number(version.toString()), older: JSON.parse(older.toString()) };
-    const hit = { hit: true, value, dependencies: dependencies.map(String), stamp } as const;
+    const [, version, value, dependencies, pttl] = reply;
+    const hit = { hit: true, value, dependencies: dependencies.map(String), version } as const;
     return pttl > 0 ? { ...hit, expiresInMs: pttl } : hit;
   }
 

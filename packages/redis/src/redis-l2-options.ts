@@ -32,7 +32,7 @@ export interface RedisL2Options {
   connectTimeoutMs?: number;
   /**
    * How many invalidation records (name -> version of its last invalidation) a namespace keeps for the
-   * fence. Past it the oldest are forgotten, and a load whose stamp is as old as the newest forgotten one
+   * fence. Past it the oldest are forgotten, and a load whose stamp is older than the newest forgotten one
    * is not stored in Redis (it is still returned, and kept in memory). Costs about 100 bytes per record.
    * @default 100_000
    */

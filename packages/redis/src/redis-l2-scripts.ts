@@ -9,8 +9,9 @@
  *   last clear's version in base 36, part of every entry and record key), `f` the highest version of an
  *   invalidation record forgotten, `z` = 1 while the invalidation records exist.
  * - `T:i` (sorted set): the invalidation records, name -> version of its last invalidation; bounded.
- * - `T:<g>:e:<key>` (hash): an entry: `v` the bytes, `t` its stamp's version, `o` the stamp's older
- *   versions (JSON), `d` its dependencies (JSON), `s` its sliding lifetime in ms. Expires with the entry.
+ * - `T:<g>:e:<key>` (hash): an entry: `v` the bytes, `d` its dependencies (JSON), `s` its sliding
+ *   lifetime in ms. Expires with the entry. Its stamp is checked when it is stored, and not kept: an entry
+ *   still present is valid at the current version (an invalidation that concerned it removed it).
  * - `T:<g>:d:<name>` (hash): the keys of the live entries that depend on `name`. It never outlives them: it
  *   expires with the longest-lived of them, loses a member when the member is removed or replaced, and is
  *   gone (as an empty hash is) with its last member.
@@ -64,8 +65,8 @@ end
 `;
 
 /**
- * get: ARGV = tag, key. Returns `{0, version}` on a miss; on a hit
- * `{1, version, bytes, stampVersion, olderJson, dependencies, pttl}` (pttl -1 unless an absolute lifetime).
+ * get: ARGV = tag, key. Returns `{0, version}` on a miss; on a hit `{1, version, bytes, dependencies, pttl}`
+ * (pttl -1 unless the entry has an absolute lifetime).
  * An entry missing from the record of one of its dependencies (the record was evicted, or the entry was
  * replaced there) is not served: it is removed, and read as a miss.
  */
@@ -73,10 +74,10 @@ export const GET_SCRIPT = `${PRELUDE}${DROP_ENTRY}
 local v, x, g = state()
 local key = ARGV[2]
 local e = entryKey(g, key)
-local h = redis.call('HMGET', e, 'v', 't', 'o', 'd', 's')
+local h = redis.call('HMGET', e, 'v', 'd', 's')
 if not h[1] then return {0, v} end
 local deps = {}
-if h[4] then deps = cjson.decode(h[4]) end
+if h[2] then deps = cjson.decode(h[2]) end
 for i = 1, #deps do
   if redis.call('HEXISTS', recordKey(g, deps[i]), key) == 0 then
     dropEntry(g, key)
@@ -84,15 +85,15 @@ for i = 1, #deps do
   end
 end
 local pttl = -1
-if h[5] then
-  local s = tonumber(h[5])
+if h[3] then
+  local s = tonumber(h[3])
   redis.call('PEXPIRE', e, s)
   -- GT: a record never expires before another of its members, nor gains a lifetime it did not have.
   for i = 1, #deps do redis.call('PEXPIRE', recordKey(g, deps[i]), s, 'GT') end
 else
   pttl = redis.call('PTTL', e)
 end
-return {1, v, h[1], h[2], h[3] or '', deps, pttl}
+return {1, v, h[1], deps, pttl}
 `;
 
 /**
@@ -109,7 +110,7 @@ if ARGV[5] ~= '' then
     if pair[2] < lowest then lowest = pair[2] end
   end
 end
-if x > lowest or f >= lowest then return 0 end
+if x > lowest or f > lowest then return 0 end
 local function invalidatedAfter(name, version)
   local at = redis.call('ZSCORE', T .. ':i', name)
   return at and tonumber(at) > version
@@ -123,8 +124,7 @@ for i = 8, #ARGV do
 end
 dropEntry(g, key)
 local e = entryKey(g, key)
-redis.call('HSET', e, 'v', ARGV[3], 't', ARGV[4])
-if ARGV[5] ~= '' then redis.call('HSET', e, 'o', ARGV[5]) end
+redis.call('HSET', e, 'v', ARGV[3])
 if #deps > 0 then redis.call('HSET', e, 'd', cjson.encode(deps)) end
 local ttl = tonumber(ARGV[6])
 if ttl > 0 then
