@@ -56,4 +56,5 @@ export {
   ServiceDisposedError,
   SynchronizationError,
   UnknownProfileError,
+  UnserializableValueError,
 } from './errors';

@@ -1,4 +1,5 @@
 import type { CacheBackend } from '../backends/cache-backend';
+import type { SecondLevelCache } from '../backends/second-level-cache';
 import { MemoryBackend } from '../backends/memory-backend';
 import { CacheConfigurationError } from '../errors';
 import { DefaultKeyBuilder } from '../keys/default-key-builder';
@@ -6,6 +7,7 @@ import type { KeyBuilder } from '../keys/key-builder';
 import { type ResolvedSynchronizationOptions, resolveSynchronizationOptions, type SynchronizationOptions } from '../sync/synchronization-options';
 import type { SynchronizationTransport } from '../sync/transport';
 import { type ExpirationOptions, validateExpiration } from './expiration-options';
+import { type ResolvedSecondLevelOptions, resolveSecondLevelOptions, type SecondLevelOptions } from './second-level-options';
 
 /** The switches of a {@link CachingProfile}, besides its expiration. */
 export interface CachingProfileSwitches {
@@ -13,6 +15,12 @@ export interface CachingProfileSwitches {
   readonly enabled?: boolean;
   /** Store and hand out `structuredClone`s instead of references. Costs a clone per store and per hit. @default false */
   readonly clone?: boolean;
+  /**
+   * `false` keeps the profile's methods out of the second level (`CachingService.create({ l2 })`): their
+   * results stay in this instance's memory. No effect without an `l2`.
+   * @default true
+   */
+  readonly l2?: boolean;
 }
 
 /**
@@ -36,6 +44,15 @@ export interface CachingServiceOptions {
    * @default none: the cache is local only
    */
   readonly synchronization?: SynchronizationTransport | SynchronizationOptions;
+  /**
+   * A shared second level under the memory cache (L1 + L2): `new RedisL2({...})`, or `{ store, ...options }`.
+   * An L1 miss of a method that returns a promise reads it before the method runs, and a load writes both
+   * levels; synchronous methods stay in memory. When the store offers a bus of its own
+   * ({@link SecondLevelCache.synchronization}) and no `synchronization` is given, that bus keeps the memory
+   * caches coherent. See {@link SecondLevelOptions}.
+   * @default none: memory only
+   */
+  readonly l2?: SecondLevelCache | SecondLevelOptions;
   /** Turns calls into keys. @default new DefaultKeyBuilder() */
   readonly keyBuilder?: KeyBuilder;
   /**
@@ -50,6 +67,7 @@ export interface CachingServiceOptions {
 export interface ResolvedProfile {
   readonly enabled: boolean;
   readonly clone: boolean;
+  readonly l2: boolean;
   readonly ttl: number | undefined;
   readonly slidingExpiration: number | undefined;
 }
@@ -59,6 +77,7 @@ export interface ResolvedCachingServiceOptions {
   readonly backend: CacheBackend;
   readonly profiles: ReadonlyMap<string, ResolvedProfile>;
   readonly synchronization: ResolvedSynchronizationOptions | undefined;
+  readonly l2: ResolvedSecondLevelOptions | undefined;
   readonly keyBuilder: KeyBuilder;
   readonly namespace: string;
   /** The backend's {@link CacheBackend.capacity}: these options are the key builder's `KeyContext`. */
@@ -70,7 +89,7 @@ function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile 
     throw new CacheConfigurationError(`profiles.${name}`, 'expected an object such as { ttl: 60_000 }.');
   }
   validateExpiration(`profiles.${name}`, profile);
-  for (const flag of ['enabled', 'clone'] as const) {
+  for (const flag of ['enabled', 'clone', 'l2'] as const) {
     if (profile[flag] !== undefined && typeof profile[flag] !== 'boolean') {
       throw new CacheConfigurationError(`profiles.${name}.${flag}`, `expected true or false, got ${String(profile[flag])}.`);
     }
@@ -78,6 +97,7 @@ function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile 
   return {
     enabled: profile.enabled ?? true,
     clone: profile.clone ?? false,
+    l2: profile.l2 ?? true,
     ttl: profile.ttl || undefined,
     slidingExpiration: profile.slidingExpiration || undefined,
   };
@@ -102,10 +122,14 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
   }
   const profiles = new Map<string, ResolvedProfile>([['default', resolveProfile('default', {})]]);
   for (const [name, profile] of Object.entries(options.profiles ?? {})) profiles.set(name, resolveProfile(name, profile));
+  const l2 = options.l2 === undefined ? undefined : resolveSecondLevelOptions(options.l2);
+  // An explicit synchronization takes the place of the store's own bus, which is then never connected.
+  const synchronization = options.synchronization ?? l2?.store.synchronization;
   return {
     backend,
     profiles,
-    synchronization: options.synchronization === undefined ? undefined : resolveSynchronizationOptions(options.synchronization),
+    synchronization: synchronization === undefined ? undefined : resolveSynchronizationOptions(synchronization),
+    l2,
     keyBuilder,
     namespace,
     capacity: backend.capacity,

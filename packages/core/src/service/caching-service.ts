@@ -8,6 +8,7 @@ import { type CachingEventListener, type CachingEvents, EventHub } from './event
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
+import { SecondLevelLoader } from './second-level-loader';
 import type { CachingStats } from './stats';
 
 /** The `code` of the process warning given when a default service is created implicitly. */
@@ -56,6 +57,7 @@ export class CachingService {
   private readonly events = new EventHub();
   private readonly local: LocalCache;
   private readonly synchronizer: Synchronizer | undefined;
+  private readonly secondLevel: SecondLevelLoader | undefined;
   private readonly methodSettings = new WeakMap<MethodHandle, MethodSettings>();
   private initialization: Promise<void> | undefined;
   private disposal: Promise<void> | undefined;
@@ -66,6 +68,10 @@ export class CachingService {
   private constructor(options: CachingServiceOptions) {
     this.options = resolveCachingServiceOptions(options);
     this.local = new LocalCache(this.options.backend, this.events, (value) => this.objectKey(value));
+    if (this.options.l2 !== undefined) {
+      // The gap policy: the store is used again only once the first level was cleared.
+      this.secondLevel = this.local.secondLevel = new SecondLevelLoader(this.options.l2, this.events, () => this.local.clear());
+    }
     if (this.options.synchronization !== undefined) {
       const sink: SynchronizationSink = {
         applyRemote: (invalidation) => this.local.apply(invalidation, 'remote'),
@@ -149,7 +155,9 @@ export class CachingService {
   initialize(): Promise<void> {
     if (this.disposal !== undefined) return Promise.reject(new ServiceDisposedError('initialize'));
     this.started = true;
-    this.initialization ??= (this.synchronizer?.start() ?? Promise.resolve()).catch((error: unknown) => {
+    const opened = this.secondLevel?.link.open(this.options.namespace);
+    const started = this.synchronizer?.start();
+    this.initialization ??= (opened === undefined ? (started ?? Promise.resolve()) : Promise.all([opened, started]).then(() => undefined)).catch((error: unknown) => {
       this.initialization = undefined;
       throw error;
     });
@@ -162,6 +170,7 @@ export class CachingService {
     this.disposal ??= (async () => {
       await this.initialization?.catch(() => undefined);
       await this.synchronizer?.close();
+      await this.secondLevel?.link.close();
       this.local.clear();
     })();
     return this.disposal;
@@ -176,6 +185,7 @@ export class CachingService {
   stats(): CachingStats {
     const stats: CachingStats = { ...this.local.counters, entries: this.local.size };
     if (this.synchronizer !== undefined) stats.sync = structuredClone(this.synchronizer.stats);
+    if (this.secondLevel !== undefined) stats.l2 = this.secondLevel.stats;
     return stats;
   }
 
@@ -235,6 +245,7 @@ export class CachingService {
       const execute = (): unknown => captured.method.definition.original.apply(captured.thisArg, captured.args as never[]);
       if (!settings.enabled || this.bypass) return execute();
       this.synchronizer?.publish({ keys: [key], dependencies: NONE, all: false });
+      void this.secondLevel?.invalidate({ keys: [key], dependencies: NONE, all: false });
       return this.local.reload(key, settings, captured.method, execute, captured.args);
     });
     await Promise.all(others);
@@ -338,7 +349,8 @@ export class CachingService {
       const built = invalidation();
       const accepted = this.synchronizer?.publishAndConfirm(built);
       this.local.apply(built, 'local');
-      return accepted ?? Promise.resolve();
+      const stored = this.secondLevel?.invalidate(built);
+      return stored === undefined ? (accepted ?? Promise.resolve()) : Promise.all([accepted, stored]).then(() => undefined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -348,5 +360,6 @@ export class CachingService {
   private invalidateEverywhere(invalidation: Invalidation): void {
     this.synchronizer?.publish(invalidation);
     this.local.apply(invalidation, 'local');
+    void this.secondLevel?.invalidate(invalidation);
   }
 }

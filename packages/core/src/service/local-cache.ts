@@ -5,6 +5,7 @@ import type { EventHub } from './events';
 import { type Load, LoadFence } from './load-fence';
 import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
+import type { SecondLevelLoader } from './second-level-loader';
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
@@ -18,7 +19,11 @@ export class LocalCache {
   readonly counters = { hits: 0, misses: 0, sets: 0, fenced: 0, invalidations: 0 };
   /** `false` while results must not be stored (the `bypass` policy during an outage, or after dispose). */
   accepting = true;
+  /** The shared second level, when the service has one: misses read it, loads write it. */
+  secondLevel: SecondLevelLoader | undefined = undefined;
   private readonly fence = new LoadFence();
+  /** Whether a load's result may still be stored (second level included). */
+  private readonly admits = (load: Load): boolean => this.fence.admits(load) && this.accepting;
 
   constructor(
     private readonly backend: CacheBackend,
@@ -47,7 +52,7 @@ export class LocalCache {
       if (caller !== undefined) running.callers.push(caller.load);
       return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
     }
-    return this.run(key, settings, method, execute, args);
+    return this.run(key, settings, method, this.body(settings, method, execute), args);
   }
 
   /**
@@ -57,7 +62,7 @@ export class LocalCache {
   reload(key: string, settings: CacheSettings, method: MethodHandle, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.fence.invalidate([key], []);
     this.backend.invalidate([], [key]);
-    return this.run(key, settings, method, execute, args);
+    return this.run(key, settings, method, this.body(settings, method, execute), args);
   }
 
   /** Drops what an invalidation names (here or from another instance) and fences the loads it overtakes. */
@@ -85,16 +90,26 @@ export class LocalCache {
     this.backend.clear();
   }
 
-  private hit(key: string, value: unknown, settings: CacheSettings): unknown {
+  private hit(key: string, stored: unknown, settings: CacheSettings): unknown {
     const caller = currentScope();
     if (caller !== undefined) {
       // A hit inside another cached method: the caller's result is built on this entry.
+      const dependencies = this.backend.dependenciesOf(key);
       addDependencies(caller.load, [key]);
-      addDependencies(caller.load, this.backend.dependenciesOf(key));
+      addDependencies(caller.load, dependencies);
+      this.secondLevel?.usedEntry(caller.load, key, dependencies, stored);
     }
     this.counters.hits++;
     if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
+    const value = this.secondLevel === undefined ? stored : this.secondLevel.unwrap(stored);
     return settings.clone ? structuredClone(value) : value;
+  }
+
+  /** What a load runs: through the second level when it serves the call, else the method alone. */
+  private body(settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown): () => unknown {
+    const secondLevel = this.secondLevel;
+    if (secondLevel === undefined || !secondLevel.serves(settings, method)) return execute;
+    return secondLevel.through(execute, settings, method?.definition.displayName ?? 'getOrSet()', this.admits);
   }
 
   /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
@@ -102,6 +117,7 @@ export class LocalCache {
     const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
     const caller = currentScope();
     const load = this.fence.begin(key, tags);
+    this.secondLevel?.begin(load);
     if (caller !== undefined) load.callers.push(caller.load);
     const scope: LoadScope = { load, objectKey: this.objectKeyOf };
     openScope();
@@ -131,8 +147,9 @@ export class LocalCache {
 
   private store(load: Load, value: unknown, settings: CacheSettings): unknown {
     try {
-      if (this.fence.admits(load) && this.accepting) {
-        this.backend.set(load.key, settings.clone ? structuredClone(value) : value, { ...settings.entry, dependencies: load.dependencies });
+      if (this.admits(load) && (this.secondLevel?.admitted(load) ?? true)) {
+        const stored = settings.clone ? structuredClone(value) : value;
+        this.backend.set(load.key, this.secondLevel === undefined ? stored : this.secondLevel.wrap(load, stored), { ...settings.entry, dependencies: load.dependencies });
         this.counters.sets++;
         if (this.events.listeners.set !== undefined) this.events.emit('set', { key: load.key });
       } else {
@@ -145,6 +162,7 @@ export class LocalCache {
       for (const caller of load.callers) {
         addDependencies(caller, [load.key]);
         addDependencies(caller, load.dependencies);
+        this.secondLevel?.usedLoad(caller, load);
       }
       this.endLoad(load);
     }
