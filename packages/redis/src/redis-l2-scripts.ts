@@ -45,6 +45,13 @@ local function state()
   if m[5] and redis.call('EXISTS', T .. ':i') == 0 then f = v end
   return v, tonumber(m[2]), m[3], f
 end
+-- What a read needs (the version and the generation), in one lookup while the state exists.
+local function readState()
+  local m = redis.call('HMGET', meta, 'v', 'g')
+  if m[1] then return tonumber(m[1]), m[2] end
+  local v, x, g = state()
+  return v, g
+end
 local function entryKey(g, key) return T .. ':' .. g .. ':e:' .. key end
 local function recordKey(g, name) return T .. ':' .. g .. ':d:' .. name end
 `;
@@ -71,7 +78,7 @@ end
  * replaced there) is not served: it is removed, and read as a miss.
  */
 export const GET_SCRIPT = `${PRELUDE}${DROP_ENTRY}
-local v, x, g = state()
+local v, g = readState()
 local key = ARGV[2]
 local e = entryKey(g, key)
 local h = redis.call('HMGET', e, 'v', 'd', 's')
