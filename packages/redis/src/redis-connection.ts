@@ -44,14 +44,18 @@ export function validateConnection(connection: unknown, fail: (problem: string) 
 
 /**
  * A new connection of cachet's own, not yet connected: from a URL or options, or a duplicate of an
- * application's client, with `extra` options on top (a cluster's duplicate gets `lazyConnect` and `clusterExtra`).
+ * application's client, with `extra` options on top (a cluster's duplicate gets `lazyConnect` and what `clusterExtra` makes of the cluster).
  * Its connection errors are ignored here: the caller reports them through its own channel.
  */
-export function createRedisClient(connection: RedisConnection, extra: Partial<RedisOptions>, clusterExtra: Partial<ClusterOptions> = {}): RedisClient {
+export function createRedisClient(
+  connection: RedisConnection,
+  extra: Partial<RedisOptions>,
+  clusterExtra: (cluster: Cluster) => Partial<ClusterOptions> = () => ({}),
+): RedisClient {
   let client: RedisClient;
   if (!isRedisClient(connection)) client = typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
   else if (!connection.isCluster) client = (connection as Redis).duplicate(extra);
-  else client = (connection as Cluster).duplicate(undefined, { lazyConnect: true, ...clusterExtra });
+  else client = (connection as Cluster).duplicate(undefined, { lazyConnect: true, ...clusterExtra(connection as Cluster) });
   client.on('error', ignore);
   return client;
 }

@@ -31,6 +31,12 @@ export interface RedisL2Options {
    */
   connectTimeoutMs?: number;
   /**
+   * How long one operation waits for Redis' answer before it fails (the service then counts an error and
+   * carries on with memory and the method): a frozen or overloaded server never makes a caller hang.
+   * @default 2_000
+   */
+  commandTimeoutMs?: number;
+  /**
    * How many invalidation records (name -> version of its last invalidation) a namespace keeps for the
    * fence. Past it the oldest are forgotten, and a load whose stamp is older than the newest forgotten one
    * is not stored in Redis (it is still returned, and kept in memory). Costs about 100 bytes per record.
@@ -45,6 +51,7 @@ export interface ResolvedRedisL2Options {
   readonly keyPrefix: string;
   readonly channel: string;
   readonly connectTimeoutMs: number;
+  readonly commandTimeoutMs: number;
   readonly maxInvalidationRecords: number;
 }
 
@@ -62,6 +69,7 @@ export function resolveRedisL2Options(options: RedisL2Options): ResolvedRedisL2O
     keyPrefix: nonEmpty('keyPrefix', options.keyPrefix, 'cachet', /[{}]/),
     channel: nonEmpty('channel', options.channel, DEFAULT_CHANNEL),
     connectTimeoutMs: positiveMilliseconds(options.connectTimeoutMs, 10_000, fail('connectTimeoutMs')),
+    commandTimeoutMs: positiveMilliseconds(options.commandTimeoutMs, 2_000, fail('commandTimeoutMs')),
     maxInvalidationRecords: positiveInteger('maxInvalidationRecords', options.maxInvalidationRecords, 100_000),
   };
 }

@@ -60,7 +60,11 @@ export class RedisL2 implements SecondLevelCache {
     if (this.#commands !== undefined) {
       throw new CacheConfigurationError('l2', `a RedisL2 serves one caching service, and this one already serves ${this.#commands.tag}. Create one RedisL2 per service.`);
     }
-    const client = createRedisClient(this.#options.connection, FAIL_FAST, { enableOfflineQueue: false });
+    const { connection, commandTimeoutMs } = this.#options;
+    const client = createRedisClient(connection, { ...FAIL_FAST, commandTimeout: commandTimeoutMs }, (cluster) => ({
+      enableOfflineQueue: false,
+      redisOptions: { ...cluster.options.redisOptions, commandTimeout: commandTimeoutMs },
+    }));
     this.#client = client;
     this.#listener = listener;
     this.#commands = new RedisL2Commands(client, this.keyTag(namespace), this.#options.maxInvalidationRecords);
