@@ -6,12 +6,14 @@ import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisDriver } from 'bentocache/drivers/redis';
 import { Redis } from 'ioredis';
 import { elapsedNs, nowNs } from '../harness/clock.js';
+import { timeInterleaved } from '../harness/rounds.js';
 import { formatBytes, formatNs, formatRatio } from '../harness/format.js';
 import type { BenchOptions } from '../harness/options.js';
 import { probeRedis } from '../harness/redis-probe.js';
 import { median, percentile } from '../harness/stats.js';
 import type { Table } from '../harness/table.js';
-import { type User, userTag } from '../subjects/user-store.js';
+import { cachetUsers } from '../subjects/cachet.js';
+import { type User, UserStore, userTag } from '../subjects/user-store.js';
 import type { Scenario } from './scenario.js';
 
 const TITLE = 'Second level (L1 miss, L2 hit)';
@@ -143,6 +145,40 @@ async function bytesPerEntry(admin: Redis, contender: Contender, ids: number): P
 }
 
 /**
+ * The first-level hit with a second level configured, against the same service without one, timed
+ * interleaved in one run: an L1 hit must not touch the second level at all.
+ */
+async function l1Hits(url: string, quick: boolean): Promise<Table> {
+  const query = { include: ['profile'] };
+  const keys = 1_000;
+  const make = async (l2: boolean): Promise<{ name: string; users: ReturnType<typeof cachetUsers> }> => {
+    const service = CachingService.create({ namespace: 'bench-hit', ...(l2 ? { l2: new RedisL2({ connection: url, keyPrefix: `${PREFIX}-hit` }) } : {}) });
+    await service.initialize();
+    const users = cachetUsers(new UserStore(), service);
+    for (let id = 0; id < keys; id++) await users.getUser(id, query);
+    return { name: l2 ? 'cachet with RedisL2 (l2)' : 'cachet, memory only', users };
+  };
+  const subjects = [await make(false), await make(true)];
+  const timings = await timeInterleaved(
+    subjects.map(({ name, users }) => ({
+      name,
+      run: async (iterations: number) => {
+        for (let i = 0; i < iterations; i++) await users.getUser(i % keys, query);
+      },
+    })),
+    { rounds: quick ? 3 : 9, batchMs: quick ? 20 : 100 },
+  );
+  await Promise.all(subjects.map(({ users }) => users.close()));
+  const [memoryOnly] = timings;
+  return {
+    title: 'First-level hit with and without a second level: async getUser(id, opts), 1,000 warm keys',
+    columns: ['service', 'per hit', 'vs memory only'],
+    rows: timings.map((timing) => [timing.name, formatNs(timing.nsPerOp), formatRatio(timing.nsPerOp, memoryOnly?.nsPerOp ?? Number.NaN)]),
+    notes: ['Median of interleaved rounds; each hit awaited. The l2 service was warmed through RedisL2 (its entries are in memory and in Redis).'],
+  };
+}
+
+/**
  * The L2 read path: a value stored in Redis by one instance, read by another whose memory does not hold
  * it, against a raw GET + deserialize in the same run, beside bentocache's L2; and what each keeps in Redis
  * per entry (MEMORY USAGE), without and with one tag per entry.
@@ -156,6 +192,7 @@ export const l2Path: Scenario = {
     }
     const ids = options.quick ? 500 : 5_000;
     const rounds = options.quick ? 1 : 5;
+    const hitTable = await l1Hits(options.redisUrl, options.quick);
     const admin = new Redis(options.redisUrl);
     const memoryRows: string[][] = [];
     const latency: { name: string; p50: number; p99: number }[] = [];
@@ -185,6 +222,7 @@ export const l2Path: Scenario = {
     }
     const [floorRow] = latency;
     return [
+      hitTable,
       {
         title: `${TITLE}: ${ids.toLocaleString('en-US')} values of getUser(id), each read once per round by a fresh instance`,
         columns: ['library', 'p50', 'p99', 'p50 vs floor', 'p99 vs floor'],
