@@ -15,7 +15,9 @@ export { CachingService, DEFAULT_SERVICE_WARNING, type GetOrSetOptions } from '.
 export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } from './service/caching-service-options';
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
 export type { CachingEventListener, CachingEvents } from './service/events';
-export type { CachingStats } from './service/stats';
+export type { CachingStats, SecondLevelStats } from './service/stats';
+export type { SecondLevelOptions } from './service/second-level-options';
+export { type CacheSerializer, V8Serializer } from './service/value-serializer';
 
 export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';

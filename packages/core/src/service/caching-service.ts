@@ -155,9 +155,7 @@ export class CachingService {
   initialize(): Promise<void> {
     if (this.disposal !== undefined) return Promise.reject(new ServiceDisposedError('initialize'));
     this.started = true;
-    const opened = this.secondLevel?.link.open(this.options.namespace);
-    const started = this.synchronizer?.start();
-    this.initialization ??= (opened === undefined ? (started ?? Promise.resolve()) : Promise.all([opened, started]).then(() => undefined)).catch((error: unknown) => {
+    this.initialization ??= this.start().catch((error: unknown) => {
       this.initialization = undefined;
       throw error;
     });
@@ -292,6 +290,13 @@ export class CachingService {
   invalidateKeysAndTags(keys: readonly string[], tags: readonly string[]): void {
     checkTags('@InvalidateCache() tags', tags);
     this.invalidateEverywhere({ keys, dependencies: tags, all: false });
+  }
+
+  /** Connects the synchronization and opens the second level, at once. */
+  private start(): Promise<void> {
+    const started = this.synchronizer?.start() ?? Promise.resolve();
+    if (this.secondLevel === undefined) return started;
+    return Promise.all([started, this.secondLevel.link.open(this.options.namespace)]).then(() => undefined);
   }
 
   /** Throws after dispose; otherwise starts the synchronization lazily on first use. */

@@ -149,7 +149,8 @@ export class LocalCache {
     try {
       if (this.admits(load) && (this.secondLevel?.admitted(load) ?? true)) {
         const stored = settings.clone ? structuredClone(value) : value;
-        this.backend.set(load.key, this.secondLevel === undefined ? stored : this.secondLevel.wrap(load, stored), { ...settings.entry, dependencies: load.dependencies });
+        const lifetime = this.secondLevel === undefined ? settings.entry : this.secondLevel.lifetime(load, settings.entry);
+        this.backend.set(load.key, this.secondLevel === undefined ? stored : this.secondLevel.wrap(load, stored), { ...lifetime, dependencies: load.dependencies });
         this.counters.sets++;
         if (this.events.listeners.set !== undefined) this.events.emit('set', { key: load.key });
       } else {

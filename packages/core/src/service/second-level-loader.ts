@@ -21,6 +21,8 @@ interface LoadVersions {
   verified: boolean;
   /** The store refused the result: a newer invalidation overtook it, so the first level must not keep it either. */
   refused: boolean;
+  /** For a result read from the store with an absolute lifetime: what is left of it, for the first level's copy. */
+  expiresInMs: number | undefined;
 }
 
 /** A first-level entry of a service with a second level: the value and the version it is known valid at. */
@@ -83,7 +85,7 @@ export class SecondLevelLoader {
 
   /** A load begins (any load of the service): until it reads the store, its version is the highest seen. */
   begin(load: Load): void {
-    this.versions.set(load, { version: this.link.highestVersion, older: undefined, verified: false, refused: false });
+    this.versions.set(load, { version: this.link.highestVersion, older: undefined, verified: false, refused: false, expiresInMs: undefined });
   }
 
   /**
@@ -104,6 +106,7 @@ export class SecondLevelLoader {
           if (found !== undefined) {
             this.counters.hits++;
             versions.verified = true;
+            versions.expiresInMs = read.expiresInMs;
             addDependencies(load, read.dependencies);
             return found.value;
           }
@@ -118,6 +121,12 @@ export class SecondLevelLoader {
   /** Whether the store did not refuse the load's result. */
   admitted(load: Load): boolean {
     return this.versions.get(load)?.refused !== true;
+  }
+
+  /** The lifetime of the first level's copy of a load's result: no longer than the store's entry has left. */
+  lifetime(load: Load, entry: CacheSettings['entry']): CacheSettings['entry'] {
+    const left = this.versions.get(load)?.expiresInMs;
+    return left === undefined || (entry.ttl !== undefined && entry.ttl <= left) ? entry : { ttl: Math.max(1, left), slidingExpiration: undefined };
   }
 
   /** The first-level entry for a load's result. */

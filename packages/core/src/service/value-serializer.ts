@@ -58,7 +58,8 @@ function unfaithful(root: unknown): string | undefined {
  * arrays, Buffers, ArrayBuffers and nested plain objects, cycles included, with no dependency. Before
  * serializing it walks the value and refuses (throws {@link UnserializableValueError}) what v8 would not
  * rebuild as it was: a class instance (v8 would silently make it a plain object), an Error, a function or
- * a symbol. Costs one walk of the value per store in the second level.
+ * a symbol. An object with a `null` prototype comes back as a plain object. Costs one walk of the value
+ * per store in the second level.
  */
 export class V8Serializer implements CacheSerializer {
   /** @throws {@link UnserializableValueError} naming the type it refuses. */

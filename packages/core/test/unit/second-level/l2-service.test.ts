@@ -1,4 +1,5 @@
-import { CachingService, InProcessSynchronization } from '@cachet/core';
+import { CachingService, InProcessSynchronization, MemoryBackend } from '@cachet/core';
+import { MemorySecondLevel } from '@cachet/core/testing';
 import { deferred, flushMicrotasks } from '../support/deferred';
 import { Instances } from './support/shop';
 
@@ -58,6 +59,20 @@ describe('CachingService with a second level', () => {
     const c = await instances.create();
     expect(await c.shop.getProduct(2)).toBe('big desk');
     expect(c.shop.runs.product).toBe(1);
+  });
+
+  it("keeps an entry read from the store in memory no longer than the store's entry has left", async () => {
+    let now = 0;
+    const clock = (): number => now;
+    instances.l2 = new MemorySecondLevel({ clock });
+    const a = await instances.create({ backend: new MemoryBackend({ clock }) });
+    instances.db.set(1, 'lamp');
+    expect(await a.service.getOrSet('k', async () => 'first', { ttl: 1_000 })).toBe('first');
+    now = 900;
+    const b = await instances.create({ backend: new MemoryBackend({ clock }) });
+    expect(await b.service.getOrSet('k', async () => 'second', { ttl: 1_000 })).toBe('first');
+    now = 1_001;
+    expect(await b.service.getOrSet('k', async () => 'second', { ttl: 1_000 })).toBe('second');
   });
 
   it('refresh runs the method afresh and replaces the entry in the store', async () => {
