@@ -94,6 +94,27 @@ function cachet(url: string): Contender {
   };
 }
 
+/** cachet's store alone, without the service: RedisL2.get (one script) and v8 deserialization. Reads what `cachet` filled. */
+function cachetStore(url: string): Contender {
+  const keyPrefix = `${PREFIX}-cachet`;
+  return {
+    name: 'cachet store alone: RedisL2.get + v8.deserialize',
+    fill: async () => undefined,
+    async reader() {
+      const l2 = new RedisL2({ connection: url, keyPrefix });
+      await l2.open({ namespace: 'bench', listener: { down: () => undefined, up: () => undefined } });
+      const read = async (id: number): Promise<unknown> => {
+        const found = await l2.get(`bench:${keyOf(id)}`);
+        if (!found.hit) throw new Error('RedisL2.get missed a value the service stored');
+        return deserialize(found.value);
+      };
+      return { read, close: () => l2.close() };
+    },
+    keys: async () => [],
+    close: async () => undefined,
+  };
+}
+
 /** bentocache with a memory L1 and its Redis L2 driver (no bus: a bus would not change a read). */
 function bentocache(url: string): Contender {
   const prefix = `${PREFIX}-bento`;
@@ -198,9 +219,10 @@ export const l2Path: Scenario = {
     const latency: { name: string; p50: number; p99: number }[] = [];
     try {
       for (const tags of [false, true]) {
-        const contenders = [floor(options.redisUrl), cachet(options.redisUrl), bentocache(options.redisUrl)];
+        const contenders = [floor(options.redisUrl), cachet(options.redisUrl), cachetStore(options.redisUrl), bentocache(options.redisUrl)];
         for (const contender of contenders) {
           if (tags && contender.name.startsWith('floor')) continue;
+          if (contender.name.startsWith('cachet store')) continue; // reads what the service wrote
           await contender.fill(ids, tags);
           memoryRows.push([`${contender.name}${tags ? ' + tags' : ''}`, formatBytes(await bytesPerEntry(admin, contender, ids))]);
         }
