@@ -1,8 +1,10 @@
 import { RedisL2 } from '@cachet/redis';
 import { Cluster } from 'ioredis';
+import { L2Instances } from '../support/catalogue';
 import { describeRedisL2Conformance } from '../support/l2-conformance';
 import { PrivateRedisCluster } from '../support/private-redis-cluster';
 import { RedisKeys } from '../support/redis-keys';
+import { nextRemoteInvalidation } from '../support/service-instances';
 
 // Three masters on free ports, started and stopped by this file. Every RedisL2 script touches the keys of
 // one namespace, which share one hash tag: one slot, so Redis Cluster runs each script on one node.
@@ -48,6 +50,29 @@ describe('RedisL2 key layout on a Redis Cluster', () => {
     const masters = new Set([...slotsByNamespace.values()].map((slots) => masterOf([...slots][0] as number)));
     expect(masters.size).toBeGreaterThan(1);
     expect(client.status).toBe('ready');
+  });
+});
+
+describe('caching services over RedisL2 on a Redis Cluster', () => {
+  const instances = new L2Instances(clusterClient);
+  beforeEach(() => instances.reset());
+  afterEach(() => instances.disposeAll());
+
+  it('share values, start warm, and invalidate across instances (store and bus over the Cluster client)', async () => {
+    const [a, b] = [await instances.start(), await instances.start()];
+    instances.db.set(1, 'lamp');
+    expect(await a.catalogue.getOffer(1)).toBe('offer for lamp');
+    expect(await b.catalogue.getOffer(1)).toBe('offer for lamp');
+    expect(b.catalogue.runs).toMatchObject({ offer: 0, product: 0 });
+
+    const delivered = nextRemoteInvalidation(b.service);
+    await a.catalogue.updateProduct(1, 'desk lamp');
+    await delivered;
+
+    expect(await b.catalogue.getOffer(1)).toBe('offer for desk lamp');
+    const late = await instances.start();
+    expect(await late.catalogue.getOffer(1)).toBe('offer for desk lamp');
+    expect(late.catalogue.runs).toMatchObject({ offer: 0, product: 0 });
   });
 });
 
