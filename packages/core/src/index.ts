@@ -19,7 +19,7 @@ export type { CachingStats, SecondLevelStats } from './service/stats';
 export type { SecondLevelOptions } from './service/second-level-options';
 export { type CacheSerializer, V8Serializer } from './service/value-serializer';
 
-export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
+export { type CacheBackend, type EntryOptions, MISS, VersionedValue } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
 export type {
   SecondLevelCache,

@@ -20,9 +20,9 @@ export interface VersionStamp {
   readonly version: number;
   /**
    * Dependencies observed at a version older than {@link VersionStamp.version}: entries a load took from
-   * the first level (memory), which were loaded earlier, and carry the version they were loaded under. The
-   * lowest version per name, never above {@link VersionStamp.version}; names appear at most once and each is one of the
-   * entry's dependencies.
+   * the first level (memory), which were loaded earlier and carry the version they are known valid at.
+   * The lowest version per name, below {@link VersionStamp.version}; names appear at most once and each
+   * is one of the entry's dependencies.
    * @default none
    */
   readonly older?: readonly (readonly [name: string, version: number])[] | undefined;

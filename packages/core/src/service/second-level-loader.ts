@@ -1,3 +1,4 @@
+import { VersionedValue } from '../backends/cache-backend';
 import type { SecondLevelRead, VersionStamp } from '../backends/second-level-cache';
 import { UnserializableValueError } from '../errors';
 import type { Invalidation } from '../sync/envelope';
@@ -23,14 +24,6 @@ interface LoadVersions {
   refused: boolean;
   /** For a result read from the store with an absolute lifetime: what is left of it, for the first level's copy. */
   expiresInMs: number | undefined;
-}
-
-/** A first-level entry of a service with a second level: the value and the version it is known valid at. */
-class StampedValue {
-  constructor(
-    readonly value: unknown,
-    readonly version: number,
-  ) {}
 }
 
 function isAsyncFunction(fn: unknown): boolean {
@@ -130,19 +123,19 @@ export class SecondLevelLoader {
   }
 
   /** The first-level entry for a load's result. */
-  wrap(load: Load, value: unknown): StampedValue {
+  wrap(load: Load, value: unknown): VersionedValue {
     const versions = this.versions.get(load);
-    return new StampedValue(value, versions === undefined ? 0 : validAt(versions));
+    return new VersionedValue(value, versions === undefined ? 0 : validAt(versions));
   }
 
   /** The value of a first-level entry. */
   unwrap(stored: unknown): unknown {
-    return (stored as StampedValue).value;
+    return (stored as VersionedValue).value;
   }
 
   /** A load used a first-level entry (`key` with its dependencies): its result is built on that entry's versions. */
   usedEntry(caller: Load, key: string, dependencies: readonly string[], stored: unknown): void {
-    const { version } = stored as StampedValue;
+    const { version } = stored as VersionedValue;
     this.inherit(caller, [key], version);
     this.inherit(caller, dependencies, version);
   }

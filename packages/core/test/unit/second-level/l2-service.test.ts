@@ -75,6 +75,12 @@ describe('CachingService with a second level', () => {
     expect(await b.service.getOrSet('k', async () => 'second', { ttl: 1_000 })).toBe('second');
   });
 
+  it("measures with a MemoryBackend's sizeOf the value, not what the service wraps it in", async () => {
+    const a = await instances.create({ backend: new MemoryBackend({ maxSize: 10, sizeOf: (value) => (value as string).length }) });
+    expect(await a.service.getOrSet('k', async () => 'lamp')).toBe('lamp');
+    expect(a.service.stats().entries).toBe(1);
+  });
+
   it('refresh runs the method afresh and replaces the entry in the store', async () => {
     const [a, b] = [await instances.create(), await instances.create()];
     instances.db.set(1, 'lamp');
