@@ -35,6 +35,12 @@ function usersClass(store: UserStore, service: CachingService, tags: boolean, op
   return Users;
 }
 
+/** The four `@Cache` methods over `store`, each with `options`, bound to `service` (which the returned object's `close()` disposes). */
+export function cachetUsers(store: UserStore, service: CachingService, tags = false, options: CacheOptions = {}): CachedUsers {
+  const Users = usersClass(store, service, tags, options);
+  return service.bind(new Users());
+}
+
 /** A cachet subject whose methods all take `options`. */
 function cachetWith(name: string, options: CacheOptions): Subject {
   return {
@@ -43,8 +49,7 @@ function cachetWith(name: string, options: CacheOptions): Subject {
     async create(store, { maxEntries, tags }): Promise<CachedUsers> {
       const service = CachingService.create({ backend: new MemoryBackend({ maxEntries }) });
       await service.initialize();
-      const Users = usersClass(store, service, tags, options);
-      return service.bind(new Users());
+      return cachetUsers(store, service, tags, options);
     },
   };
 }

@@ -17,10 +17,22 @@ export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from '.
 export type { FailSafeOptions, ResilienceOptions, TimeoutOptions } from './service/resilience-options';
 export type { BackgroundOrigin, ResilienceEventBase, ResilienceEvents, ResilienceStats, StaleReason } from './service/resilience-events';
 export type { CachingEventListener, CachingEvents } from './service/events';
-export type { CachingStats } from './service/stats';
+export type { CachingStats, SecondLevelStats } from './service/stats';
+export type { SecondLevelOptions } from './service/second-level-options';
+export { type CacheSerializer, V8Serializer } from './service/value-serializer';
 
-export { type CacheBackend, type EntryOptions, type EntryProbe, MISS } from './backends/cache-backend';
+export { type CacheBackend, type EntryOptions, type EntryProbe, MISS, VersionedValue } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
+export type {
+  SecondLevelCache,
+  SecondLevelContext,
+  SecondLevelEntry,
+  SecondLevelHit,
+  SecondLevelListener,
+  SecondLevelMiss,
+  SecondLevelRead,
+  VersionStamp,
+} from './backends/second-level-cache';
 
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
@@ -49,4 +61,5 @@ export {
   ServiceDisposedError,
   SynchronizationError,
   UnknownProfileError,
+  UnserializableValueError,
 } from './errors';

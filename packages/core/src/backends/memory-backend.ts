@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { CacheConfigurationError } from '../errors';
-import { type CacheBackend, type EntryOptions, type EntryProbe, MISS } from './cache-backend';
+import { type CacheBackend, type EntryOptions, type EntryProbe, MISS, VersionedValue } from './cache-backend';
 import { DependencyIndex } from './dependency-index';
 import { flatString, flattenInPlace } from './flat-string';
 
@@ -45,6 +45,12 @@ function fromStored(value: unknown): unknown {
   return value === UNDEFINED ? undefined : value === NULL ? null : value;
 }
 
+/** What `sizeOf` measures of a stored value: the value as the application returned it. */
+function applicationValue(stored: unknown): unknown {
+  const value = fromStored(stored);
+  return value instanceof VersionedValue ? value.value : value;
+}
+
 function positiveInteger(option: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
     throw new CacheConfigurationError(option, `expected a positive integer, got ${String(value)}.`);
@@ -82,7 +88,7 @@ export class MemoryBackend implements CacheBackend {
     this.entries = new LRUCache({
       max: options.maxEntries ?? 10_000,
       ...(options.maxSize !== undefined && sizeOf !== undefined
-        ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(fromStored(value), key) }
+        ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(applicationValue(value), key) }
         : {}),
       ...(options.purgeExpired === true ? { ttlAutopurge: true } : {}),
       // lru-cache caches the time for `ttlResolution` ms, and takes a start time of 0 for "never expires":

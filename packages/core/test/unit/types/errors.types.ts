@@ -16,7 +16,8 @@ type CoreCodes =
   | 'E_LOAD_TIMEOUT'
   | 'E_SYNC_CONNECT'
   | 'E_SYNC_PUBLISH'
-  | 'E_SYNC_STALLED';
+  | 'E_SYNC_STALLED'
+  | 'E_UNSERIALIZABLE';
 
 export const mapHasEveryCoreCode: Equal<keyof typeof errors, CoreCodes> = true;
 export const codeIsTheUnion: Equal<Exclude<CachetError['code'], 'E_TYPETEST_TRANSPORT'>, CoreCodes> = true;
