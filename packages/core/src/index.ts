@@ -14,10 +14,11 @@ export { CachingContext } from './service/caching-context';
 export { CachingService, DEFAULT_SERVICE_WARNING, type GetOrSetOptions } from './service/caching-service';
 export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } from './service/caching-service-options';
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
-export type { CachingEventListener, CachingEvents } from './service/events';
+export { type CachingEventListener, type CachingEvents, diagnosticsChannelNames, type EventOrigin } from './service/events';
+export { LOAD_TRACING_CHANNEL, type LoadContext } from './service/load-tracing';
 export type { CachingStats } from './service/stats';
 
-export { type CacheBackend, type EntryOptions, MISS } from './backends/cache-backend';
+export { type CacheBackend, type EntryOptions, type EvictionReason, MISS } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
 
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
@@ -29,6 +30,7 @@ export type { Scheduler, TimerHandle } from './sync/scheduler';
 export type { GapReason, SynchronizationEvents, SynchronizationStats } from './sync/synchronization-events';
 export type { DisconnectedPolicy, SynchronizationOptions } from './sync/synchronization-options';
 export type { SynchronizationTransport, TransportConnection, TransportListener } from './sync/transport';
+export { PUBLISH_TRACING_CHANNEL, type PublishContext } from './sync/tracing-channels';
 
 export {
   CacheConfigurationError,
