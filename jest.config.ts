@@ -8,6 +8,7 @@ const moduleNameMapper = {
   '^@cachet/postgres$': '<rootDir>/packages/postgres/src/index.ts',
   '^@cachet/nats$': '<rootDir>/packages/nats/src/index.ts',
   '^@cachet/azure-service-bus$': '<rootDir>/packages/azure-service-bus/src/index.ts',
+  '^@cachet/opentelemetry$': '<rootDir>/packages/opentelemetry/src/index.ts',
 };
 
 function project(displayName: string, testMatch: string[], tsconfig = 'tsconfig.json', testPathIgnorePatterns: string[] = []): Config {
@@ -32,6 +33,7 @@ const config: Config = {
     project('postgres', ['<rootDir>/packages/postgres/test/**/*.test.ts']),
     project('nats', ['<rootDir>/packages/nats/test/**/*.test.ts']),
     project('azure-service-bus', ['<rootDir>/packages/azure-service-bus/test/**/*.test.ts']),
+    project('opentelemetry', ['<rootDir>/packages/opentelemetry/test/**/*.test.ts']),
   ],
 };
 

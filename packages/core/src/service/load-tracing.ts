@@ -14,6 +14,8 @@ export interface LoadContext {
   readonly cause: 'miss' | 'refresh';
   /** Set before the load's `end` (sync) or `asyncEnd` when an invalidation overtook it and its result was not stored. */
   fenced: boolean;
+  /** Set before `end` when the method returned a promise: the load then ends at `asyncEnd`. */
+  async: boolean;
   /** What the method threw or rejected with, set before the `error` event. */
   error?: unknown;
 }
@@ -29,17 +31,23 @@ export function tracingLoads(): boolean {
   return hasTracingSubscribers(loadTracing);
 }
 
+/** The method returned a promise: publishes `end` (its synchronous part is over), and the load goes on. */
+export function returnedPromise(context: LoadContext): void {
+  context.async = true;
+  loadTracing.end.publish(context);
+}
+
 /**
  * Publishes the end of a traced load: its `error` when it failed, then `end` for a method that returned
  * a plain value or threw, `asyncStart` and `asyncEnd` once a promise settled (whose `end` was published
  * when the promise was returned).
  */
-export function endLoadTrace(context: LoadContext, settledPromise: boolean, failed: boolean, error: unknown): void {
+export function endLoadTrace(context: LoadContext, failed: boolean, error: unknown): void {
   if (failed) {
     context.error = error;
     loadTracing.error.publish(context);
   }
-  if (settledPromise) {
+  if (context.async) {
     loadTracing.asyncStart.publish(context);
     loadTracing.asyncEnd.publish(context);
   } else {

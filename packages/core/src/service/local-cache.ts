@@ -3,7 +3,7 @@ import type { Invalidation } from '../sync/envelope';
 import { addDependencies, closeScope, currentScope, type LoadScope, openScope, runInScope } from './caching-context';
 import type { EventHub } from './events';
 import { type Load, LoadFence } from './load-fence';
-import { endLoadTrace, loadTracing, tracingLoads } from './load-tracing';
+import { endLoadTrace, loadTracing, returnedPromise, tracingLoads } from './load-tracing';
 import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
 
@@ -109,7 +109,7 @@ export class LocalCache {
     const caller = currentScope();
     const load = this.fence.begin(key, tags);
     if (caller !== undefined) load.callers.push(caller.load);
-    if (tracingLoads()) load.trace = { origin: settings.origin, key, cause, fenced: false };
+    if (tracingLoads()) load.trace = { origin: settings.origin, key, cause, fenced: false, async: false };
     const scope: LoadScope = { load, objectKey: this.objectKeyOf };
     openScope();
     let result: unknown;
@@ -132,7 +132,7 @@ export class LocalCache {
       },
     );
     load.promise = promise;
-    if (load.trace !== undefined) loadTracing.end.publish(load.trace);
+    if (load.trace !== undefined) returnedPromise(load.trace);
     this.fence.joinable.set(key, load);
     return promise;
   }
@@ -163,7 +163,7 @@ export class LocalCache {
   private endLoad(load: Load, failed = false, error?: unknown): void {
     this.fence.end(load);
     closeScope();
-    if (load.trace !== undefined) endLoadTrace(load.trace, load.promise !== undefined, failed, error);
+    if (load.trace !== undefined) endLoadTrace(load.trace, failed, error);
   }
 
 }

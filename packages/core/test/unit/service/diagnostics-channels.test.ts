@@ -92,7 +92,7 @@ describe('the cachet:load tracing channel', () => {
     catalogue.name(1);
     catalogue.name(1);
     expect(events.map(([event]) => event)).toEqual(['start', 'end']);
-    expect(events[1]?.[1]).toEqual({ origin: expect.objectContaining({ className: 'Catalogue', methodName: 'name' }), key: 'shop:Catalogue.name(1)', cause: 'miss', fenced: false });
+    expect(events[1]?.[1]).toEqual({ origin: expect.objectContaining({ className: 'Catalogue', methodName: 'name' }), key: 'shop:Catalogue.name(1)', cause: 'miss', fenced: false, async: false });
   });
 
   it('traces an async load until it settles, once for every caller that joins it, and says when it was fenced', async () => {
