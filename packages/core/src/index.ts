@@ -24,7 +24,8 @@ export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-back
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
 
-export type { DropReason, Invalidation } from './sync/envelope';
+export type { DropReason, Envelope, Invalidation } from './sync/envelope';
+export { type DecodeResult, decodeEnvelope } from './sync/envelope-codec';
 export { InProcessSynchronization } from './sync/in-process-synchronization';
 export type { Scheduler, TimerHandle } from './sync/scheduler';
 export type { GapReason, SynchronizationEvents, SynchronizationStats } from './sync/synchronization-events';

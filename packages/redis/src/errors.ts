@@ -36,3 +36,8 @@ export class RedisSubscriptionLostError extends CachetError {
 export function messageOf(error: unknown): string {
   return typeof error === 'object' && error !== null && typeof (error as Error).message === 'string' ? (error as Error).message : String(error);
 }
+
+/** Hides the password of a Redis URL in messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { SynchronizationTransport, TransportConnection, TransportListener } from '@cachet/core';
 import { SynchronizationError } from '@cachet/core';
-import { messageOf } from './errors';
+import { messageOf, redactUrl } from './errors';
 import { createRedisClients, whenReady } from './redis-clients';
 import {
   isRedisClient,
@@ -73,9 +73,4 @@ export class RedisSynchronization implements SynchronizationTransport {
     const options = isRedisClient(connection) ? (connection as Redis).options : connection;
     return options.path ?? `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
   }
-}
-
-/** Hides the password of a Redis URL in messages. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }

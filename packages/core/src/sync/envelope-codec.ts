@@ -136,6 +136,8 @@ export function decodeEnvelopeOf(payload: string, namespace: string, prefix: str
 /**
  * Decodes any payload from the bus; never throws. A sequence must be a positive safe integer: only a
  * probe sent before its sender's first message carries 0, and only its sender reads it (`lowestSequence` 0).
+ * Public for tools that watch a bus (`cachet-redis watch`): it checks the form, not a signature, and a
+ * probe's extra field is ignored.
  */
 export function decodeEnvelope(payload: string, lowestSequence: 0 | 1 = 1): DecodeResult {
   if (!payload.startsWith(MARK)) return { ok: false, reason: 'foreign' };
