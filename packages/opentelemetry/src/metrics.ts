@@ -2,6 +2,7 @@ import { type Attributes, type Meter, ValueType } from '@opentelemetry/api';
 import { type CachingEvents, type CachingService, LOAD_TRACING_CHANNEL, type LoadContext, PUBLISH_TRACING_CHANNEL, type PublishContext } from '@cachet/core';
 import { ATTRIBUTES, errorType, originAttributes, withOrigin } from './attributes';
 import type { ChannelSubscriptions } from './channel-subscriptions';
+import { RequestTally, type RequestType } from './request-tally';
 import type { ServiceRegistry } from './service-registry';
 
 /** The names of the metrics this package records, for dashboards and tests. */
@@ -32,7 +33,7 @@ function invalidationKinds(event: CachingEvents['invalidate']): [kind: 'key' | '
 
 /** Creates the instruments and feeds them from cachet's diagnostics channels. */
 export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions, services: ServiceRegistry): void {
-  const requests = meter.createCounter(METRIC_NAMES.requests, { description: 'Cache lookups, by cache.request.type (hit, miss; stale when a stale value is served).', unit: '{request}', valueType: ValueType.INT });
+  const requests = meter.createObservableCounter(METRIC_NAMES.requests, { description: 'Cache lookups, by cache.request.type (hit, miss; stale when a stale value is served).', unit: '{request}', valueType: ValueType.INT });
   const evictions = meter.createCounter(METRIC_NAMES.evictions, { description: 'Entries that left on their own: pushed out by the bound or found expired.', unit: '{entry}', valueType: ValueType.INT });
   const loads = meter.createCounter(METRIC_NAMES.loads, { description: 'Runs of a cached method after a miss or for a refresh (callers that join a running load are not counted).', unit: '{load}', valueType: ValueType.INT });
   const loadDuration = meter.createHistogram(METRIC_NAMES.loadDuration, { description: 'How long loads took, until their result was stored or fenced.', unit: 's' });
@@ -57,9 +58,11 @@ export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions,
     for (const [attributes, up] of services.byNamespace(state, Math.min)) result.observe(up, attributes);
   });
 
-  const request = (type: 'hit' | 'miss') => (event: CachingEvents['hit' | 'miss']) => {
+  const tally = new RequestTally();
+  requests.addCallback((result) => tally.forEach((value, attributes) => result.observe(value, attributes)));
+  const request = (type: RequestType) => (event: CachingEvents['hit' | 'miss']) => {
     services.note(event.origin);
-    requests.add(1, withOrigin(event.origin, { [ATTRIBUTES.requestType]: type }));
+    tally.add(event.origin, type);
   };
   subscriptions.event('hit', request('hit'));
   subscriptions.event('miss', request('miss'));

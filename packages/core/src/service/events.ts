@@ -59,20 +59,22 @@ export type CachingEventListener<E extends keyof CachingEvents> = (event: Cachin
 
 type ListenerTable = { [E in keyof CachingEvents]?: CachingEventListener<E>[] };
 
-const EVENT_NAMES: readonly (keyof CachingEvents)[] = [
-  'hit',
-  'miss',
-  'set',
-  'fenced',
-  'invalidate',
-  'evict',
-  'error',
-  'sync-down',
-  'sync-up',
-  'gap',
-  'dropped-message',
-  'message-received',
-];
+/** Every event's name: a record, so that an event added to the payloads without a channel does not compile. */
+const EVENTS: { readonly [E in keyof ServiceEventPayloads]-?: true } = {
+  hit: true,
+  miss: true,
+  set: true,
+  fenced: true,
+  invalidate: true,
+  evict: true,
+  error: true,
+  'sync-down': true,
+  'sync-up': true,
+  gap: true,
+  'dropped-message': true,
+  'message-received': true,
+};
+const EVENT_NAMES = Object.keys(EVENTS) as (keyof CachingEvents)[];
 
 /**
  * The `node:diagnostics_channel` name of every event: `cachet:` and the event's name (`cachet:hit`,
