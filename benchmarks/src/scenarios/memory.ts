@@ -1,11 +1,11 @@
 import { elapsedNs, nowNs } from '../harness/clock.js';
-import { formatBytes, formatNs } from '../harness/format.js';
+import { formatBytes, formatNs, formatRatio } from '../harness/format.js';
 import { canCollectGarbage, settledHeapUsed } from '../harness/heap.js';
 import type { BenchOptions } from '../harness/options.js';
 import { type Figure, ratioCells } from '../harness/ratios.js';
 import { median } from '../harness/stats.js';
 import type { Table } from '../harness/table.js';
-import { cachet, floor, peers, UserStore, type Subject } from '../subjects/index.js';
+import { cachet, floor, jsonFloor, peers, UserStore, type Subject } from '../subjects/index.js';
 import type { Scenario } from './scenario.js';
 
 const TITLE = 'Memory: retained heap per cached entry';
@@ -20,7 +20,8 @@ interface Variant {
 function variants(): Variant[] {
   const plain = (subject: Subject): Variant => ({ subject, tags: false, name: subject.name });
   const tagged = (subject: Subject): Variant => ({ subject, tags: true, name: `${subject.name} + tags` });
-  const all = [floor, cachet, ...peers];
+  // The JSON.stringify floor is the one of issue 14's independent harness: its key is cheaper to build.
+  const all = [floor, jsonFloor, cachet, ...peers];
   return [...all.map(plain), ...all.filter((subject) => subject.supportsTags).map(tagged)];
 }
 
@@ -70,6 +71,7 @@ export const memory: Scenario = {
     }
     const figuresOf = (read: (sample: Fill) => number): Figure[] =>
       all.map((variant, index) => ({ name: variant.name, value: median((samples[index] as Fill[]).map(read)) }));
+    const valueOf = (figures: readonly Figure[], name: string): number => figures.find((figure) => figure.name === name)?.value ?? Number.NaN;
     const bytes = figuresOf((sample) => sample.bytesPerEntry);
     const times = figuresOf((sample) => sample.ns);
     const count = entries.toLocaleString('en-US');
@@ -86,7 +88,10 @@ export const memory: Scenario = {
         title: `Fill: ${count} misses of getUser(id, { include }), one after another`,
         columns: ['library', 'time', 'per miss', 'vs floor', 'vs cachet'],
         rows: times.map((figure) => [figure.name, formatNs(figure.value), formatNs(figure.value / entries), ...ratioCells(figure.value, times, floor.name, cachet.name)]),
-        notes: [`The fills measured for the table above (median of ${rounds} round(s)): each call awaited before the next, every one a miss that loads and stores.`],
+        notes: [
+          `The fills measured for the table above (median of ${rounds} round(s)): each call awaited before the next, every one a miss that loads and stores.`,
+          `cachet against the JSON.stringify floor (the floor of issue 14's independent harness): ${formatRatio(valueOf(times, cachet.name), valueOf(times, jsonFloor.name))}.`,
+        ],
       },
     ];
   },

@@ -57,7 +57,8 @@ export class LoadFence {
     load.closed = true;
     if (this.joinable.get(load.key) === load) this.joinable.delete(load.key);
     this.running.delete(load);
-    if (this.running.size === 0) this.dependencyInvalidatedAt.clear();
+    // Clearing an empty map is not free (V8 allocates it a new table): only when something is remembered.
+    if (this.running.size === 0 && this.dependencyInvalidatedAt.size > 0) this.dependencyInvalidatedAt.clear();
   }
 
   /** Keys were invalidated: their running loads are fenced and detached; loads that depend on them too. */
