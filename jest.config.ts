@@ -8,6 +8,7 @@ const moduleNameMapper = {
   '^@cachet/postgres$': '<rootDir>/packages/postgres/src/index.ts',
   '^@cachet/nats$': '<rootDir>/packages/nats/src/index.ts',
   '^@cachet/azure-service-bus$': '<rootDir>/packages/azure-service-bus/src/index.ts',
+  '^@cachet/nestjs$': '<rootDir>/packages/nestjs/src/index.ts',
   '^@cachet/opentelemetry$': '<rootDir>/packages/opentelemetry/src/index.ts',
 };
 
@@ -23,6 +24,19 @@ function project(displayName: string, testMatch: string[], tsconfig = 'tsconfig.
   };
 }
 
+/**
+ * Nest's tests compile under the `nest new` tsconfig (experimentalDecorators, emitDecoratorMetadata). Nest 12
+ * ships ES modules only, which Jest's runtime cannot require() on Node < 24.9: they are compiled to CommonJS.
+ */
+function nestProject(): Config {
+  const base = project('nestjs', ['<rootDir>/packages/nestjs/test/**/*.test.ts'], 'tsconfig.legacy.json');
+  return {
+    ...base,
+    transformIgnorePatterns: ['/node_modules/(?!@nestjs/|\\.pnpm/)'],
+    transform: { ...base.transform, '/node_modules/@nestjs/.+\\.js$': '<rootDir>/packages/nestjs/test/support/esm-to-commonjs.cjs' },
+  };
+}
+
 const config: Config = {
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   projects: [
@@ -33,6 +47,7 @@ const config: Config = {
     project('postgres', ['<rootDir>/packages/postgres/test/**/*.test.ts']),
     project('nats', ['<rootDir>/packages/nats/test/**/*.test.ts']),
     project('azure-service-bus', ['<rootDir>/packages/azure-service-bus/test/**/*.test.ts']),
+    nestProject(),
     project('opentelemetry', ['<rootDir>/packages/opentelemetry/test/**/*.test.ts']),
   ],
 };

@@ -5,11 +5,12 @@ import { hitPathTelemetry } from './scenarios/hit-path-telemetry.js';
 import { instanceCount } from './scenarios/instance-count.js';
 import { invalidationLatency } from './scenarios/invalidation-latency.js';
 import { invalidationThroughput } from './scenarios/invalidation-throughput.js';
+import { l2Path } from './scenarios/l2-path.js';
 import { memory } from './scenarios/memory.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { stampedeScenario } from './scenarios/stampede.js';
 
-const SCENARIOS: readonly Scenario[] = [hitPath, hitPathTelemetry, stampedeScenario, invalidationLatency, invalidationThroughput, memory, instanceCount];
+const SCENARIOS: readonly Scenario[] = [hitPath, hitPathTelemetry, stampedeScenario, invalidationLatency, invalidationThroughput, memory, l2Path, instanceCount];
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);

@@ -32,6 +32,12 @@ function usersClass(store: UserStore, service: CachingService, tags: boolean) {
   return Users;
 }
 
+/** The four `@Cache` methods over `store`, bound to `service` (which the returned object's `close()` disposes). */
+export function cachetUsers(store: UserStore, service: CachingService, tags = false): CachedUsers {
+  const Users = usersClass(store, service, tags);
+  return service.bind(new Users());
+}
+
 /** cachet: `@Cache` methods on a class bound to a service over the default memory backend. */
 export const cachetSubject: Subject = {
   name: 'cachet @Cache',
@@ -39,7 +45,6 @@ export const cachetSubject: Subject = {
   async create(store, { maxEntries, tags }): Promise<CachedUsers> {
     const service = CachingService.create({ backend: new MemoryBackend({ maxEntries }) });
     await service.initialize();
-    const Users = usersClass(store, service, tags);
-    return service.bind(new Users());
+    return cachetUsers(store, service, tags);
   },
 };

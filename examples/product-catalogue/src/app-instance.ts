@@ -1,4 +1,4 @@
-import { CachingService, type SynchronizationTransport } from '@cachet/core';
+import { CachingService, type CachingServiceOptions } from '@cachet/core';
 import { RemoteKeyCounter } from './remote-key-counter';
 import { Catalogue, type ProductDatabase } from './catalogue';
 
@@ -8,12 +8,17 @@ export type Operation =
   | { readonly kind: 'update'; readonly id: number; readonly price: number }
   | { readonly kind: 'stats' };
 
-/** What an operation returned: the value read, whether it came from the local cache, the counters. */
+/** Where a read was served from: this instance's memory, Redis (the second level), or the database. */
+export type Source = 'memory' | 'redis' | 'database';
+
+/** What an operation returned: the value read, where it came from, the counters. */
 export interface Outcome {
   readonly value?: unknown;
-  readonly hit?: boolean;
+  readonly source?: Source;
   readonly hits: number;
   readonly misses: number;
+  /** Reads that reached the database. */
+  readonly databaseReads: number;
 }
 
 /** An app instance as the story sees it, in this process or in another one. */
@@ -25,7 +30,7 @@ export interface AppInstance {
   dispose(): Promise<void>;
 }
 
-/** One app instance: its own caching service and catalogue over the shared database. */
+/** One app instance: its own caching service and catalogue over the shared database, synchronized by `options`. */
 export class LocalAppInstance implements AppInstance {
   readonly #service: CachingService;
   readonly #catalogue: Catalogue;
@@ -34,10 +39,10 @@ export class LocalAppInstance implements AppInstance {
   constructor(
     readonly name: string,
     database: ProductDatabase,
-    synchronization: SynchronizationTransport,
+    options: Pick<CachingServiceOptions, 'synchronization' | 'l2'>,
     onRemoteInvalidation: (keys: readonly string[]) => void,
   ) {
-    this.#service = CachingService.create({ namespace: 'catalogue', synchronization });
+    this.#service = CachingService.create({ namespace: 'catalogue', ...options });
     this.#catalogue = this.#service.bind(new Catalogue(database));
     this.#service.on('invalidate', (event) => {
       if (event.source !== 'remote') return;
@@ -52,12 +57,13 @@ export class LocalAppInstance implements AppInstance {
   }
 
   async run(operation: Operation): Promise<Outcome> {
-    const before = this.#service.stats().hits;
+    const before = this.#service.stats();
     let value: unknown;
     if (operation.kind === 'read') value = await this.#catalogue[operation.method](operation.id);
     if (operation.kind === 'update') await this.#catalogue.updatePrice(operation.id, operation.price);
-    const { hits, misses } = this.#service.stats();
-    return { value, hit: hits > before, hits, misses };
+    const { hits, misses, l2 } = this.#service.stats();
+    const source: Source = hits > before.hits ? 'memory' : (l2?.hits ?? 0) > (before.l2?.hits ?? 0) ? 'redis' : 'database';
+    return { value, source, hits, misses, databaseReads: this.#catalogue.databaseReads };
   }
 
   remoteKeysReceived(count: number): Promise<void> {

@@ -18,9 +18,14 @@ export class ChildAppInstance implements AppInstance {
     this.#child = child;
   }
 
-  /** Starts the process and resolves once its caching service is subscribed. */
-  static start(name: string, redisUrl: string, hash: string, channel: string, onRemoteInvalidation: (keys: readonly string[]) => void): Promise<ChildAppInstance> {
-    const child = fork(join(__dirname, 'instance-process.js'), [name, redisUrl, hash, channel]);
+  /** Starts the process (with a second level in Redis when given a `keyPrefix`) and resolves once its caching service is subscribed. */
+  static start(
+    name: string,
+    connection: { redisUrl: string; hash: string; channel: string; keyPrefix?: string },
+    onRemoteInvalidation: (keys: readonly string[]) => void,
+  ): Promise<ChildAppInstance> {
+    const { redisUrl, hash, channel, keyPrefix } = connection;
+    const child = fork(join(__dirname, 'instance-process.js'), [name, redisUrl, hash, channel, ...(keyPrefix === undefined ? [] : [keyPrefix])]);
     const instance = new ChildAppInstance(name, child);
     return new Promise((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`instance ${name} exited with code ${code} before it was ready`)));

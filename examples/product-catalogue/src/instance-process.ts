@@ -1,6 +1,6 @@
 // One app instance in its own process, driven by the demo's main process over IPC.
 import { Redis } from 'ioredis';
-import { RedisSynchronization } from '@cachet/redis';
+import { RedisL2, RedisSynchronization } from '@cachet/redis';
 import { LocalAppInstance, type Operation } from './app-instance';
 import { RedisHashDatabase } from './databases';
 
@@ -13,14 +13,18 @@ export type Report =
   | { readonly call: number; readonly outcome: import('./app-instance').Outcome }
   | { readonly remoteKeys: readonly string[] };
 
-const [name = '?', redisUrl = '', hash = '', channel = ''] = process.argv.slice(2);
+// With a key prefix, the instance keeps a second level in Redis, whose own bus (on `channel`) keeps the
+// memory caches coherent; without one, memory only, over a RedisSynchronization.
+const [name = '?', redisUrl = '', hash = '', channel = '', keyPrefix] = process.argv.slice(2);
 const send = (report: Report): void => void process.send?.(report);
 
 async function main(): Promise<void> {
   const redis = new Redis(redisUrl);
-  const app = new LocalAppInstance(name, new RedisHashDatabase(redis, hash), new RedisSynchronization({ connection: redisUrl, channel }), (keys) =>
-    send({ remoteKeys: keys }),
-  );
+  const options =
+    keyPrefix === undefined
+      ? { synchronization: new RedisSynchronization({ connection: redisUrl, channel }) }
+      : { l2: new RedisL2({ connection: redisUrl, keyPrefix, channel }) };
+  const app = new LocalAppInstance(name, new RedisHashDatabase(redis, hash), options, (keys) => send({ remoteKeys: keys }));
   await app.initialize();
   process.on('message', (command: Command) => {
     if ('dispose' in command) {

@@ -1,5 +1,7 @@
 // The seed's story: two app instances over one database, each with its own local cache, kept coherent
-// by a bus. Over Redis, in two processes, when Redis is reachable; otherwise in one process.
+// by a bus. Over Redis, in separate processes, when Redis is reachable: there the instances also share a
+// second level in Redis (RedisL2), and a third instance started late is served warm from it, without a
+// database read. Otherwise in one process, memory only.
 //   node dist/main.js                 Redis at REDIS_URL (default redis://127.0.0.1:6379), else in-process
 //   node dist/main.js --in-process    always in one process, joined by an InProcessSynchronization
 import { InProcessSynchronization } from '@cachet/core';
@@ -47,7 +49,7 @@ async function inOneProcess(timeline: Timeline): Promise<void> {
   const database = new MapDatabase();
   for (const product of PRODUCTS) await database.put(product);
   const bus = new InProcessSynchronization();
-  const apps = ['A', 'B'].map((name) => new LocalAppInstance(name, database, bus, (keys) => timeline.remoteInvalidation(name, keys)));
+  const apps = ['A', 'B'].map((name) => new LocalAppInstance(name, database, { synchronization: bus }, (keys) => timeline.remoteInvalidation(name, keys)));
   await Promise.all(apps.map((app) => app.initialize()));
   try {
     await story(apps[0]!, apps[1]!, timeline);
@@ -56,23 +58,49 @@ async function inOneProcess(timeline: Timeline): Promise<void> {
   }
 }
 
-async function inTwoProcesses(redis: Redis, timeline: Timeline): Promise<void> {
-  const hash = `cachet-demo:${process.pid}:products`;
-  const channel = `cachet-demo:${process.pid}:invalidation`;
-  const database = new RedisHashDatabase(redis, hash);
+/** The second level's story: an instance started after the others reads what they cached, from Redis. */
+async function lateInstance(start: (name: string) => Promise<AppInstance>, timeline: Timeline): Promise<void> {
+  timeline.heading('A third instance, C, starts late: Redis serves it warm, without a database read:');
+  const c = await start('C');
+  try {
+    for (const [method, id] of [['getProduct', 1], ['getPrice', 1], ['getPrice', 2]] as const) {
+      timeline.read(c.name, `${method}(${id})`, await c.run({ kind: 'read', method, id }));
+    }
+    timeline.read(c.name, 'getPrice(1)', await c.run({ kind: 'read', method: 'getPrice', id: 1 }));
+    timeline.totals(c.name, await c.run({ kind: 'stats' }));
+  } finally {
+    await c.dispose();
+  }
+}
+
+async function inSeparateProcesses(redis: Redis, timeline: Timeline): Promise<void> {
+  const prefix = `cachet-demo:${process.pid}`;
+  const connection = { redisUrl: REDIS_URL, hash: `${prefix}:products`, channel: `${prefix}:invalidation`, keyPrefix: prefix };
+  const start = (name: string): Promise<AppInstance> => ChildAppInstance.start(name, connection, (keys) => timeline.remoteInvalidation(name, keys));
+  const database = new RedisHashDatabase(redis, connection.hash);
   for (const product of PRODUCTS) await database.put(product);
   try {
-    const apps = await Promise.all(
-      ['A', 'B'].map((name) => ChildAppInstance.start(name, REDIS_URL, hash, channel, (keys) => timeline.remoteInvalidation(name, keys))),
-    );
+    const apps = await Promise.all(['A', 'B'].map(start));
     try {
       await story(apps[0]!, apps[1]!, timeline);
+      await lateInstance(start, timeline);
     } finally {
       await Promise.all(apps.map((app) => app.dispose()));
     }
   } finally {
-    await redis.del(hash);
+    await redis.del(connection.hash);
+    await deleteKeys(redis, `{${prefix}:*`);
   }
+}
+
+/** Deletes what the demo's second level left in Redis (its keys all start with `{<keyPrefix>:`). */
+async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 /** A connected client when Redis answers at `url`, otherwise `undefined`. */
@@ -96,9 +124,12 @@ async function main(): Promise<void> {
     console.log('Two app instances (A and B) in one process, one shared Map as database, joined by an InProcessSynchronization.');
     return inOneProcess(timeline);
   }
-  console.log(`Two app instances (A and B) in separate processes, one Redis hash as database, synchronized over Redis at ${REDIS_URL}.`);
+  console.log(
+    `App instances in separate processes, one Redis hash as database, each with its memory cache over a shared second level in Redis at ${REDIS_URL} ` +
+      '(RedisL2, whose bus keeps the memory caches coherent).',
+  );
   try {
-    await inTwoProcesses(redis, timeline);
+    await inSeparateProcesses(redis, timeline);
   } finally {
     await redis.quit();
   }

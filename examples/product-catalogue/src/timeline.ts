@@ -9,7 +9,7 @@ export class Timeline {
   }
 
   read(instance: string, call: string, outcome: Outcome): void {
-    const source = outcome.hit ? 'hit   (local cache)' : 'miss  (database)';
+    const source = { memory: 'hit   (local cache)', redis: 'hit   (Redis, second level)', database: 'miss  (database)' }[outcome.source ?? 'database'];
     this.#line(instance, `${call.padEnd(14)} → ${format(outcome.value).padEnd(26)} ${source}`);
   }
 
@@ -22,7 +22,7 @@ export class Timeline {
   }
 
   totals(instance: string, outcome: Outcome): void {
-    console.log(`  ${instance}: ${outcome.hits} hits, ${outcome.misses} misses`);
+    console.log(`  ${instance}: ${outcome.hits} hits, ${outcome.misses} misses, ${outcome.databaseReads} database reads`);
   }
 
   #line(instance: string, text: string): void {

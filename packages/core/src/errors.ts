@@ -150,6 +150,30 @@ export class SynchronizationError extends CachetError {
 }
 
 /**
+ * A cached result the second level's serializer cannot carry faithfully (a class instance, whose prototype
+ * would be lost; a function; a symbol): the caller still gets it, and it stays in the first level only.
+ * Reported with an `error` event, never thrown to callers.
+ */
+export class UnserializableValueError extends CachetError {
+  declare readonly code: 'E_UNSERIALIZABLE';
+
+  /** What could not be serialized: a class name (`Product`), `function` or `symbol`. */
+  readonly valueType: string;
+
+  /** @param where what was being stored: `the result of Catalogue.getProduct`, say. */
+  constructor(valueType: string, where: string, options?: { cause?: unknown }) {
+    super(
+      'E_UNSERIALIZABLE',
+      `Cannot store ${where} in the second level: it holds ${valueType === 'function' || valueType === 'symbol' ? `a ${valueType}` : `an instance of ${valueType}`}, ` +
+        'which the serializer cannot round-trip faithfully, so it is kept in memory only. Give the l2 a serializer that knows the type, ' +
+        'return plain data, or keep the method out of the second level with `l2: false`.',
+      options,
+    );
+    this.valueType = valueType;
+  }
+}
+
+/**
  * Every error class of `@cachet/core`, by code: `error instanceof errors.E_CACHE_KEY`. Both
  * synchronization codes (`E_SYNC_CONNECT`, `E_SYNC_PUBLISH`, `E_SYNC_STALLED`) map to {@link SynchronizationError}. Each
  * class is also exported by name.
@@ -165,6 +189,7 @@ export const errors = {
   E_SYNC_CONNECT: SynchronizationError,
   E_SYNC_PUBLISH: SynchronizationError,
   E_SYNC_STALLED: SynchronizationError,
+  E_UNSERIALIZABLE: UnserializableValueError,
 } as const;
 
 /** The instances of {@link errors}, by code: core's entries of {@link CachetErrorCodes}. */

@@ -16,10 +16,22 @@ export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } fr
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
 export { type CachingEventListener, type CachingEvents, diagnosticsChannelNames, type EventOrigin } from './service/events';
 export { LOAD_TRACING_CHANNEL, type LoadContext } from './service/load-tracing';
-export type { CachingStats } from './service/stats';
+export type { CachingStats, SecondLevelStats } from './service/stats';
+export type { SecondLevelOptions } from './service/second-level-options';
+export { type CacheSerializer, V8Serializer } from './service/value-serializer';
 
-export { type CacheBackend, type EntryOptions, type EvictionReason, MISS } from './backends/cache-backend';
+export { type CacheBackend, type EntryOptions, type EvictionReason, MISS, VersionedValue } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
+export type {
+  SecondLevelCache,
+  SecondLevelContext,
+  SecondLevelEntry,
+  SecondLevelHit,
+  SecondLevelListener,
+  SecondLevelMiss,
+  SecondLevelRead,
+  VersionStamp,
+} from './backends/second-level-cache';
 
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
@@ -49,4 +61,5 @@ export {
   ServiceDisposedError,
   SynchronizationError,
   UnknownProfileError,
+  UnserializableValueError,
 } from './errors';

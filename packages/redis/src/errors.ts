@@ -32,12 +32,34 @@ export class RedisSubscriptionLostError extends CachetError {
   }
 }
 
+/**
+ * The connection of a `RedisL2` was lost: the `reason` handed to the caching service, which runs on memory
+ * and the method until the store is back, and clears its memory then (it may have missed invalidations).
+ * ioredis reconnects on its own.
+ */
+export class RedisL2LinkLostError extends CachetError {
+  constructor(where: string, cause: Error | undefined) {
+    super(
+      'E_REDIS_L2_LINK_LOST',
+      `[redis] The second level lost its connection to Redis at ${where}` +
+        (cause ? ` (${cause.message})` : '') +
+        '; serving from memory and the method, reconnecting automatically. Check that Redis is running and reachable if this persists.',
+      { cause },
+    );
+  }
+}
+
 /** The message of whatever was thrown (errors from another realm, such as a test sandbox, included). */
 export function messageOf(error: unknown): string {
   return typeof error === 'object' && error !== null && typeof (error as Error).message === 'string' ? (error as Error).message : String(error);
 }
 
-/** Hides the password of a Redis URL in messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+/**
+ * An option given to `new RedisL2(...)` is invalid. Its `code` is `E_CONFIGURATION`, and
+ * {@link CacheConfigurationError.option} names the option, such as `RedisL2.keyPrefix`.
+ */
+export class RedisL2OptionError extends CacheConfigurationError {
+  constructor(option: string, problem: string) {
+    super(`RedisL2.${option}`, problem);
+  }
 }

@@ -1,5 +1,6 @@
-import { Redis, type Cluster, type RedisOptions } from 'ioredis';
-import { isRedisClient, type RedisClient, type ResolvedRedisSynchronizationOptions } from './redis-synchronization-options';
+import type { RedisOptions } from 'ioredis';
+import { createRedisClient, type RedisClient } from './redis-connection';
+import type { ResolvedRedisSynchronizationOptions } from './redis-synchronization-options';
 
 /** The two connections of one transport connection, both cachet's own: it closes them. */
 export interface RedisClients {
@@ -10,7 +11,7 @@ export interface RedisClients {
 }
 
 /** Clients cachet creates fail fast rather than queue commands while disconnected: the engine owns retries. */
-const FAIL_FAST: Partial<RedisOptions> = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false };
+export const FAIL_FAST: Partial<RedisOptions> = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false };
 /** The subscriber does not re-subscribe on its own: the transport does, and reports `up` once Redis acknowledged it. */
 const SUBSCRIBER_OPTIONS: Partial<RedisOptions> = { ...FAIL_FAST, autoResubscribe: false };
 
@@ -20,17 +21,9 @@ const SUBSCRIBER_OPTIONS: Partial<RedisOptions> = { ...FAIL_FAST, autoResubscrib
  * a connection it cannot close and replace.
  */
 export function createRedisClients({ connection }: ResolvedRedisSynchronizationOptions): RedisClients {
-  const create = (extra: Partial<RedisOptions>): RedisClient => {
-    if (!isRedisClient(connection)) return typeof connection === 'string' ? new Redis(connection, extra) : new Redis({ ...connection, ...extra });
-    return connection.isCluster ? (connection as Cluster).duplicate(undefined, { lazyConnect: true }) : (connection as Redis).duplicate(extra);
-  };
-  const clients = { publisher: create(FAIL_FAST), subscriber: create(SUBSCRIBER_OPTIONS) };
   // Connection errors are reported through `down` and rejections, never unhandled.
-  for (const client of [clients.publisher, clients.subscriber]) client.on('error', ignore);
-  return clients;
+  return { publisher: createRedisClient(connection, FAIL_FAST), subscriber: createRedisClient(connection, SUBSCRIBER_OPTIONS) };
 }
-
-function ignore(): void {}
 
 /**
  * Resolves once `client` is ready, connecting it if it was created lazily. Rejects with the connection

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { SynchronizationTransport, TransportConnection, TransportListener } from '@cachet/core';
 import { SynchronizationError } from '@cachet/core';
-import { messageOf, redactUrl } from './errors';
+import { messageOf } from './errors';
 import { createRedisClients, whenReady } from './redis-clients';
+import { describeConnection } from './redis-connection';
 import {
-  isRedisClient,
   resolveRedisSynchronizationOptions,
   type RedisSynchronizationOptions,
   type ResolvedRedisSynchronizationOptions,
@@ -58,19 +57,11 @@ export class RedisSynchronization implements SynchronizationTransport {
       throw new SynchronizationError(
         'E_SYNC_CONNECT',
         'redis',
-        `Cannot subscribe to channel "${channel}" on Redis at ${this.#describeConnection()}: ` +
+        `Cannot subscribe to channel "${channel}" on Redis at ${describeConnection(this.#options.connection)}: ` +
           `${messageOf(error)}. Check that Redis is running and that the address and credentials are right.`,
         { cause: error },
       );
     }
     return new RedisTransportConnection(clients, channels, listener);
-  }
-
-  #describeConnection(): string {
-    const { connection } = this.#options;
-    if (typeof connection === 'string') return redactUrl(connection);
-    if (isRedisClient(connection) && connection.isCluster) return 'the given cluster';
-    const options = isRedisClient(connection) ? (connection as Redis).options : connection;
-    return options.path ?? `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
   }
 }

@@ -1,6 +1,18 @@
 /** Returned by {@link CacheBackend.get} when the key has no live entry (a cached `undefined` is a hit). */
 export const MISS: unique symbol = Symbol('cachet.miss');
 
+/**
+ * What a service with a second level stores in its backend: the value, and the store version it is known
+ * valid at (see `VersionStamp`). A backend keeps it like any value; `MemoryBackend` measures
+ * {@link VersionedValue.value} with its `sizeOf`.
+ */
+export class VersionedValue {
+  constructor(
+    readonly value: unknown,
+    readonly version: number,
+  ) {}
+}
+
 /** How long an entry lives and what it depends on. */
 export interface EntryOptions {
   /** Absolute lifetime in milliseconds; `undefined` or `0` for none. */

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { CacheConfigurationError } from '../errors';
-import { type CacheBackend, type EntryOptions, type EvictionReason, MISS } from './cache-backend';
+import { type CacheBackend, type EntryOptions, type EvictionReason, MISS, VersionedValue } from './cache-backend';
 import { DependencyIndex } from './dependency-index';
 import { flatString, flattenInPlace } from './flat-string';
 
@@ -33,6 +33,13 @@ export interface MemoryBackendOptions {
 const UNDEFINED = Symbol('cachet.undefined');
 const NULL = Symbol('cachet.null');
 const SLIDING_GET = { updateAgeOnGet: true } as const;
+
+/** What `sizeOf` measures of a stored value: the value as the application returned it. */
+function applicationValue(stored: unknown): unknown {
+  if (stored === UNDEFINED) return undefined;
+  if (stored === NULL) return null;
+  return stored instanceof VersionedValue ? stored.value : stored;
+}
 
 function positiveInteger(option: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
@@ -67,7 +74,7 @@ export class MemoryBackend implements CacheBackend {
     this.entries = new LRUCache({
       max: options.maxEntries ?? 10_000,
       ...(options.maxSize !== undefined && sizeOf !== undefined
-        ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(value === UNDEFINED ? undefined : value === NULL ? null : value, key) }
+        ? { maxSize: options.maxSize, sizeCalculation: (value: unknown, key: string) => sizeOf(applicationValue(value), key) }
         : {}),
       ...(options.purgeExpired === true ? { ttlAutopurge: true } : {}),
       // lru-cache caches the time for `ttlResolution` ms, and takes a start time of 0 for "never expires":

@@ -14,6 +14,12 @@ export interface CacheMethodOptions {
    */
   readonly clone?: boolean;
   /**
+   * `false` keeps the method's results out of the second level (`CachingService.create({ l2 })`), in this
+   * instance's memory only: for values the serializer cannot carry, or that must not be shared.
+   * @default the profile's `l2`, which defaults to `true`
+   */
+  readonly l2?: boolean;
+  /**
    * A custom key: its result, encoded like an argument, replaces the key arguments. Called with the
    * method's arguments.
    */

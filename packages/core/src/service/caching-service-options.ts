@@ -1,4 +1,5 @@
 import type { CacheBackend } from '../backends/cache-backend';
+import type { SecondLevelCache } from '../backends/second-level-cache';
 import { MemoryBackend } from '../backends/memory-backend';
 import { CacheConfigurationError } from '../errors';
 import { DefaultKeyBuilder } from '../keys/default-key-builder';
@@ -6,6 +7,7 @@ import type { KeyBuilder } from '../keys/key-builder';
 import { type ResolvedSynchronizationOptions, resolveSynchronizationOptions, type SynchronizationOptions } from '../sync/synchronization-options';
 import type { SynchronizationTransport } from '../sync/transport';
 import { type ExpirationOptions, validateExpiration } from './expiration-options';
+import { type ResolvedSecondLevelOptions, resolveSecondLevelOptions, type SecondLevelOptions } from './second-level-options';
 
 /** The switches of a {@link CachingProfile}, besides its expiration. */
 export interface CachingProfileSwitches {
@@ -13,6 +15,12 @@ export interface CachingProfileSwitches {
   readonly enabled?: boolean;
   /** Store and hand out `structuredClone`s instead of references. Costs a clone per store and per hit. @default false */
   readonly clone?: boolean;
+  /**
+   * `false` keeps the profile's methods out of the second level (`CachingService.create({ l2 })`): their
+   * results stay in this instance's memory. No effect without an `l2`.
+   * @default true
+   */
+  readonly l2?: boolean;
 }
 
 /**
@@ -23,8 +31,15 @@ export type CachingProfile = CachingProfileSwitches & ExpirationOptions;
 
 /** Options of {@link CachingService.create}; every one has a default, so `create({})` works. */
 export interface CachingServiceOptions {
-  /** The local store. @default new MemoryBackend() (10,000 entries) */
-  readonly backend?: CacheBackend;
+  /**
+   * The local store, or a factory that creates one for each service (`() => new MemoryBackend({...})`):
+   * the form for options shared by several services, such as those of a framework module built into
+   * several applications. A backend instance serves one service at a time: two services given the same one
+   * would share entries, so the second is refused until the first is disposed.
+   * @default new MemoryBackend() (10,000 entries)
+   * @throws {@link CacheConfigurationError} (`backend`) when the instance already serves a service that is not disposed.
+   */
+  readonly backend?: CacheBackend | (() => CacheBackend);
   /**
    * Named profiles that `@Cache({ profile })` refers to. `default` always exists (no expiration, enabled)
    * and can be overridden here.
@@ -36,6 +51,15 @@ export interface CachingServiceOptions {
    * @default none: the cache is local only
    */
   readonly synchronization?: SynchronizationTransport | SynchronizationOptions;
+  /**
+   * A shared second level under the memory cache (L1 + L2): `new RedisL2({...})`, or `{ store, ...options }`.
+   * An L1 miss of a method that returns a promise reads it before the method runs, and a load writes both
+   * levels; synchronous methods stay in memory. When the store offers a bus of its own
+   * ({@link SecondLevelCache.synchronization}) and no `synchronization` is given, that bus keeps the memory
+   * caches coherent. See {@link SecondLevelOptions}.
+   * @default none: memory only
+   */
+  readonly l2?: SecondLevelCache | SecondLevelOptions;
   /** Turns calls into keys. @default new DefaultKeyBuilder() */
   readonly keyBuilder?: KeyBuilder;
   /**
@@ -50,6 +74,7 @@ export interface CachingServiceOptions {
 export interface ResolvedProfile {
   readonly enabled: boolean;
   readonly clone: boolean;
+  readonly l2: boolean;
   readonly ttl: number | undefined;
   readonly slidingExpiration: number | undefined;
 }
@@ -59,6 +84,7 @@ export interface ResolvedCachingServiceOptions {
   readonly backend: CacheBackend;
   readonly profiles: ReadonlyMap<string, ResolvedProfile>;
   readonly synchronization: ResolvedSynchronizationOptions | undefined;
+  readonly l2: ResolvedSecondLevelOptions | undefined;
   readonly keyBuilder: KeyBuilder;
   readonly namespace: string;
   /** The backend's {@link CacheBackend.capacity}: these options are the key builder's `KeyContext`. */
@@ -70,7 +96,7 @@ function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile 
     throw new CacheConfigurationError(`profiles.${name}`, 'expected an object such as { ttl: 60_000 }.');
   }
   validateExpiration(`profiles.${name}`, profile);
-  for (const flag of ['enabled', 'clone'] as const) {
+  for (const flag of ['enabled', 'clone', 'l2'] as const) {
     if (profile[flag] !== undefined && typeof profile[flag] !== 'boolean') {
       throw new CacheConfigurationError(`profiles.${name}.${flag}`, `expected true or false, got ${String(profile[flag])}.`);
     }
@@ -78,9 +104,28 @@ function resolveProfile(name: string, profile: CachingProfile): ResolvedProfile 
   return {
     enabled: profile.enabled ?? true,
     clone: profile.clone ?? false,
+    l2: profile.l2 ?? true,
     ttl: profile.ttl || undefined,
     slidingExpiration: profile.slidingExpiration || undefined,
   };
+}
+
+/** Backends that serve a service not yet disposed. */
+const claimedBackends = new WeakSet<CacheBackend>();
+
+/** The backend the options give: the instance, or what the factory returns. */
+function createBackend(option: CachingServiceOptions['backend']): CacheBackend {
+  if (typeof option !== 'function') return option ?? new MemoryBackend();
+  try {
+    return option();
+  } catch (error) {
+    throw new CacheConfigurationError('backend', `the backend factory threw (${String(error)}); pass a function such as () => new MemoryBackend().`, { cause: error });
+  }
+}
+
+/** Lets a disposed service's backend serve another service. */
+export function releaseBackend(backend: CacheBackend): void {
+  claimedBackends.delete(backend);
 }
 
 /** Validates the options once, at construction, and fills in the defaults. */
@@ -92,8 +137,8 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
   if (typeof namespace !== 'string' || namespace.length === 0 || namespace.includes(':')) {
     throw new CacheConfigurationError('namespace', `expected a non-empty string without ':', got ${JSON.stringify(namespace)}.`);
   }
-  const backend = options.backend ?? new MemoryBackend();
-  if (typeof backend.get !== 'function' || typeof backend.set !== 'function' || typeof backend.invalidate !== 'function') {
+  const backend = createBackend(options.backend);
+  if (typeof backend !== 'object' || backend === null || typeof backend.get !== 'function' || typeof backend.set !== 'function' || typeof backend.invalidate !== 'function') {
     throw new CacheConfigurationError('backend', 'expected a CacheBackend such as new MemoryBackend().');
   }
   const keyBuilder = options.keyBuilder ?? new DefaultKeyBuilder();
@@ -102,10 +147,24 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
   }
   const profiles = new Map<string, ResolvedProfile>([['default', resolveProfile('default', {})]]);
   for (const [name, profile] of Object.entries(options.profiles ?? {})) profiles.set(name, resolveProfile(name, profile));
+  const l2 = options.l2 === undefined ? undefined : resolveSecondLevelOptions(options.l2);
+  // An explicit synchronization takes the place of the store's own bus, which is then never connected.
+  const synchronizationOption = options.synchronization ?? l2?.store.synchronization;
+  const synchronization = synchronizationOption === undefined ? undefined : resolveSynchronizationOptions(synchronizationOption);
+  // Claimed last, once every option is valid: a service that fails to construct claims nothing.
+  if (claimedBackends.has(backend)) {
+    throw new CacheConfigurationError(
+      'backend',
+      'this backend instance already serves another CachingService that is not disposed, and two services on one backend would share ' +
+        'entries. Pass a factory, `backend: () => new MemoryBackend()`, which each service calls for its own, or dispose the other service first.',
+    );
+  }
+  claimedBackends.add(backend);
   return {
     backend,
     profiles,
-    synchronization: options.synchronization === undefined ? undefined : resolveSynchronizationOptions(options.synchronization),
+    synchronization,
+    l2,
     keyBuilder,
     namespace,
     capacity: backend.capacity,

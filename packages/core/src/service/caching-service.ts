@@ -3,11 +3,13 @@ import { CacheConfigurationError, NothingCapturedError, ServiceDisposedError } f
 import type { Invalidation } from '../sync/envelope';
 import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
 import { type CapturedCall, captureCalls } from './call-capture';
-import { type CachingServiceOptions, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
+import { ambientService, runWithAmbient } from './ambient-service';
+import { type CachingServiceOptions, releaseBackend, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
 import { type CachingEventListener, type CachingEvents, EventHub } from './events';
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
+import { SecondLevelLoader } from './second-level-loader';
 import type { CachingStats } from './stats';
 
 /** The `code` of the process warning given when a default service is created implicitly. */
@@ -51,11 +53,14 @@ export class CachingService {
   private static defaultService: CachingService | undefined;
   private static readonly bound = new WeakMap<object, CachingService>();
   private static anyBound = false;
+  /** Whether {@link CachingService.run} was ever called: until then, calls never look for an ambient service. */
+  private static anyAmbient = false;
 
   private readonly options: ResolvedCachingServiceOptions;
   private readonly events: EventHub;
   private readonly local: LocalCache;
   private readonly synchronizer: Synchronizer | undefined;
+  private readonly secondLevel: SecondLevelLoader | undefined;
   private readonly methodSettings = new WeakMap<MethodHandle, MethodSettings>();
   private initialization: Promise<void> | undefined;
   private disposal: Promise<void> | undefined;
@@ -67,6 +72,10 @@ export class CachingService {
     this.options = resolveCachingServiceOptions(options);
     this.events = new EventHub({ service: this, namespace: this.options.namespace, className: undefined, methodName: undefined, profile: undefined });
     this.local = new LocalCache(this.options.backend, this.events, (value) => this.objectKey(value));
+    if (this.options.l2 !== undefined) {
+      // The gap policy: the store is used again only once the first level was cleared.
+      this.secondLevel = this.local.secondLevel = new SecondLevelLoader(this.options.l2, this.events, () => this.local.clear());
+    }
     if (this.options.synchronization !== undefined) {
       const sink: SynchronizationSink = {
         applyRemote: (invalidation, sentAt) => this.local.apply(invalidation, 'remote', sentAt),
@@ -92,7 +101,7 @@ export class CachingService {
 
   /**
    * The service that decorated methods use unless their object is {@link CachingService.bind | bound} to
-   * another. If none was set, the first use creates one with every default: local only, with no
+   * another or they run inside another's {@link CachingService.run}. If none was set, the first use creates one with every default: local only, with no
    * synchronization. It says so once, with a process warning whose `code` is `CACHET_DEFAULT_SERVICE`;
    * set a default at bootstrap (`CachingService.create({})` to stay local on purpose) and it never warns.
    */
@@ -123,11 +132,15 @@ export class CachingService {
     return CachingService.create({});
   }
 
-  /** @internal The service that serves calls on `thisArg`. */
+  /** @internal The service that serves calls on `thisArg`: the one it is bound to, else the ambient one, else the default. */
   static serviceFor(thisArg: unknown): CachingService {
     if (CachingService.anyBound && ((typeof thisArg === 'object' && thisArg !== null) || typeof thisArg === 'function')) {
       const bound = CachingService.bound.get(thisArg);
       if (bound !== undefined) return bound;
+    }
+    if (CachingService.anyAmbient) {
+      const ambient = ambientService();
+      if (ambient !== undefined) return ambient as CachingService;
     }
     return CachingService.default;
   }
@@ -144,6 +157,25 @@ export class CachingService {
   }
 
   /**
+   * Runs `fn` with this service as the ambient one: cached methods called inside it, and in everything it
+   * starts (promises, timers, callbacks, through `AsyncLocalStorage`), use this service unless their object
+   * is {@link CachingService.bind | bound} to another. That reaches what `bind()` cannot: calls made in a
+   * constructor, and objects created per request. How a framework gives each application its own service.
+   *
+   * Costs nothing until the first `run()`; from then on, a call on an unbound object reads the
+   * `AsyncLocalStorage` store once (bound objects and the default service are looked up first and last).
+   * @returns what `fn` returns.
+   * @example
+   * ```ts
+   * server.on('request', (req, res) => service.run(() => handle(req, res)));
+   * ```
+   */
+  run<R>(fn: () => R): R {
+    CachingService.anyAmbient = true;
+    return runWithAmbient(this, fn);
+  }
+
+  /**
    * Connects the synchronization and resolves once its subscription is active: no invalidation published
    * by another instance after that is missed. Idempotent. Without it, the first use starts it lazily.
    * @throws {@link SynchronizationError} (`E_SYNC_CONNECT`) when the transport cannot connect.
@@ -151,20 +183,25 @@ export class CachingService {
   initialize(): Promise<void> {
     if (this.disposal !== undefined) return Promise.reject(new ServiceDisposedError('initialize'));
     this.started = true;
-    this.initialization ??= (this.synchronizer?.start() ?? Promise.resolve()).catch((error: unknown) => {
+    this.initialization ??= this.start().catch((error: unknown) => {
       this.initialization = undefined;
       throw error;
     });
     return this.initialization;
   }
 
-  /** Publishes what is queued, closes the synchronization, and empties the cache. Later use throws {@link ServiceDisposedError}. */
+  /**
+   * Publishes what is queued, closes the synchronization, and empties the cache; its backend may then serve
+   * another service. Later use throws {@link ServiceDisposedError}.
+   */
   dispose(): Promise<void> {
     this.local.accepting = false;
     this.disposal ??= (async () => {
       await this.initialization?.catch(() => undefined);
       await this.synchronizer?.close();
+      await this.secondLevel?.link.close();
       this.local.clear();
+      releaseBackend(this.options.backend);
     })();
     return this.disposal;
   }
@@ -178,6 +215,7 @@ export class CachingService {
   stats(): CachingStats {
     const stats: CachingStats = { ...this.local.counters, entries: this.local.size };
     if (this.synchronizer !== undefined) stats.sync = structuredClone(this.synchronizer.stats);
+    if (this.secondLevel !== undefined) stats.l2 = this.secondLevel.stats;
     return stats;
   }
 
@@ -237,6 +275,7 @@ export class CachingService {
       const execute = (): unknown => captured.method.definition.original.apply(captured.thisArg, captured.args as never[]);
       if (!settings.enabled || this.bypass) return execute();
       this.synchronizer?.publish({ keys: [key], dependencies: NONE, all: false });
+      void this.secondLevel?.invalidate({ keys: [key], dependencies: NONE, all: false });
       return this.local.reload(key, settings, captured.method, execute, captured.args);
     });
     await Promise.all(others);
@@ -283,6 +322,13 @@ export class CachingService {
   invalidateKeysAndTags(keys: readonly string[], tags: readonly string[]): void {
     checkTags('@InvalidateCache() tags', tags);
     this.invalidateEverywhere({ keys, dependencies: tags, all: false });
+  }
+
+  /** Connects the synchronization and opens the second level, at once. */
+  private start(): Promise<void> {
+    const started = this.synchronizer?.start() ?? Promise.resolve();
+    if (this.secondLevel === undefined) return started;
+    return Promise.all([started, this.secondLevel.link.open(this.options.namespace)]).then(() => undefined);
   }
 
   /** Throws after dispose; otherwise starts the synchronization lazily on first use. */
@@ -340,7 +386,8 @@ export class CachingService {
       const built = invalidation();
       const accepted = this.synchronizer?.publishAndConfirm(built);
       this.local.apply(built, 'local');
-      return accepted ?? Promise.resolve();
+      const stored = this.secondLevel?.invalidate(built);
+      return stored === undefined ? (accepted ?? Promise.resolve()) : Promise.all([accepted, stored]).then(() => undefined);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -350,5 +397,6 @@ export class CachingService {
   private invalidateEverywhere(invalidation: Invalidation): void {
     this.synchronizer?.publish(invalidation);
     this.local.apply(invalidation, 'local');
+    void this.secondLevel?.invalidate(invalidation);
   }
 }

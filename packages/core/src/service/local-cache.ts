@@ -6,6 +6,7 @@ import { type Load, LoadFence } from './load-fence';
 import { endLoadTrace, loadTracing, returnedPromise, tracingLoads } from './load-tracing';
 import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
+import type { SecondLevelLoader } from './second-level-loader';
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
@@ -19,7 +20,11 @@ export class LocalCache {
   readonly counters = { hits: 0, misses: 0, sets: 0, fenced: 0, invalidations: 0 };
   /** `false` while results must not be stored (the `bypass` policy during an outage, or after dispose). */
   accepting = true;
+  /** The shared second level, when the service has one: misses read it, loads write it. */
+  secondLevel: SecondLevelLoader | undefined = undefined;
   private readonly fence = new LoadFence();
+  /** Whether a load's result may still be stored (second level included). */
+  private readonly admits = (load: Load): boolean => this.fence.admits(load) && this.accepting;
 
   constructor(
     private readonly backend: CacheBackend,
@@ -91,16 +96,26 @@ export class LocalCache {
     this.backend.clear();
   }
 
-  private hit(key: string, value: unknown, settings: CacheSettings): unknown {
+  private hit(key: string, stored: unknown, settings: CacheSettings): unknown {
     const caller = currentScope();
     if (caller !== undefined) {
       // A hit inside another cached method: the caller's result is built on this entry.
+      const dependencies = this.backend.dependenciesOf(key);
       addDependencies(caller.load, [key]);
-      addDependencies(caller.load, this.backend.dependenciesOf(key));
+      addDependencies(caller.load, dependencies);
+      this.secondLevel?.usedEntry(caller.load, key, dependencies, stored);
     }
     this.counters.hits++;
     if (this.events.hears('hit')) this.events.emit('hit', { key, origin: settings.origin });
+    const value = this.secondLevel === undefined ? stored : this.secondLevel.unwrap(stored);
     return settings.clone ? structuredClone(value) : value;
+  }
+
+  /** What a load runs: through the second level when it serves the call, else the method alone. */
+  private body(settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown): () => unknown {
+    const secondLevel = this.secondLevel;
+    if (secondLevel === undefined || !secondLevel.serves(settings, method)) return execute;
+    return secondLevel.through(execute, settings, method?.definition.displayName ?? 'getOrSet()', this.admits);
   }
 
   /** Runs a load: single flight for promises, and the fence decides whether its result is stored. */
@@ -108,13 +123,15 @@ export class LocalCache {
     const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
     const caller = currentScope();
     const load = this.fence.begin(key, tags);
+    this.secondLevel?.begin(load);
     if (caller !== undefined) load.callers.push(caller.load);
     if (tracingLoads()) load.trace = { origin: settings.origin, key, cause, fenced: false, async: false };
     const scope: LoadScope = { load, objectKey: this.objectKeyOf };
     openScope();
     let result: unknown;
     try {
-      result = load.trace === undefined ? runInScope(scope, execute) : loadTracing.start.runStores(load.trace, runInScope, undefined, scope, execute);
+      const body = this.body(settings, method, execute);
+      result = load.trace === undefined ? runInScope(scope, body) : loadTracing.start.runStores(load.trace, runInScope, undefined, scope, body);
     } catch (error) {
       this.endLoad(load, true, error);
       throw error;
@@ -139,11 +156,12 @@ export class LocalCache {
 
   private store(load: Load, value: unknown, settings: CacheSettings): unknown {
     try {
-      if (this.fence.admits(load) && this.accepting) {
+      if (this.admits(load) && (this.secondLevel?.admitted(load) ?? true)) {
+        const stored = settings.clone ? structuredClone(value) : value;
         // A literal, not `{ ...settings.entry, dependencies }`: V8 copies a spread property by property on a
         // slow path, which cost ~2 µs of a ~5 µs miss.
-        const { ttl, slidingExpiration } = settings.entry;
-        this.backend.set(load.key, settings.clone ? structuredClone(value) : value, { ttl, slidingExpiration, dependencies: load.dependencies });
+        const { ttl, slidingExpiration } = this.secondLevel === undefined ? settings.entry : this.secondLevel.lifetime(load, settings.entry);
+        this.backend.set(load.key, this.secondLevel === undefined ? stored : this.secondLevel.wrap(load, stored), { ttl, slidingExpiration, dependencies: load.dependencies });
         this.counters.sets++;
         if (this.events.hears('set')) this.events.emit('set', { key: load.key, origin: settings.origin });
       } else {
@@ -157,6 +175,7 @@ export class LocalCache {
       for (const caller of load.callers) {
         addDependencies(caller, [load.key]);
         addDependencies(caller, load.dependencies);
+        this.secondLevel?.usedLoad(caller, load);
       }
       this.endLoad(load);
     }

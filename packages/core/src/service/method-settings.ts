@@ -10,6 +10,8 @@ import type { CachedMethodDefinition } from './method-handle';
 export interface CacheSettings {
   readonly enabled: boolean;
   readonly clone: boolean;
+  /** Whether results go to the second level too (when the service has one). */
+  readonly l2: boolean;
   /** Expiration of stored entries. */
   readonly entry: Pick<EntryOptions, 'ttl' | 'slidingExpiration'>;
   /** Whether hits restart the entry's lifetime. */
@@ -30,6 +32,7 @@ export type SettingsRequest = ExpirationOptions & {
   readonly profile?: string | undefined;
   readonly enabled?: boolean | undefined;
   readonly clone?: boolean | undefined;
+  readonly l2?: boolean | undefined;
 };
 
 function profileOf(options: ResolvedCachingServiceOptions, name: string, usedBy: string): ResolvedProfile {
@@ -54,6 +57,7 @@ export function resolveSettings(
   return {
     enabled: request.enabled ?? profile.enabled,
     clone: request.clone ?? profile.clone,
+    l2: request.l2 ?? profile.l2,
     entry: { ttl, slidingExpiration },
     sliding: slidingExpiration !== undefined,
     tags,

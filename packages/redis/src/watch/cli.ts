@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { messageOf, redactUrl } from '../errors';
+import { messageOf } from '../errors';
+import { describeConnection } from '../redis-connection';
 import { parseWatchArguments, USAGE, WatchUsageError } from './watch-arguments';
 import { watchChannel } from './watch-command';
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   try {
     await watchChannel(args, process.stdout, interrupted);
   } catch (error) {
-    process.stderr.write(`cachet-redis: cannot watch ${args.channel} on ${redactUrl(args.url)}: ${messageOf(error)}\n`);
+    process.stderr.write(`cachet-redis: cannot watch ${args.channel} on ${describeConnection(args.url)}: ${messageOf(error)}\n`);
     process.exitCode = 1;
   }
 }

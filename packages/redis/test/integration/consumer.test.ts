@@ -21,7 +21,8 @@ import { assertPostgresReachable, DATABASE_URL } from '../../../postgres/test/su
 const everyTransport = ['azure', 'postgres', 'nats'] as const;
 const cells: readonly ConsumerCell[] = [
   { module: 'ESM', decorators: 'standard decorators', typescript: 7, ioredis: '^6', node: 24, transports: everyTransport },
-  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '5.3.0', node: 20, transports: everyTransport },
+  // Also the Nest module, as `nest new` sets an application up: CommonJS loading Nest 12's ES modules with require().
+  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '5.3.0', node: 20, transports: [...everyTransport, 'nestjs'] },
   { module: 'ESM', decorators: 'experimentalDecorators', typescript: 7, ioredis: '^5', node: 22, transports: [] },
   { module: 'CommonJS', decorators: 'standard decorators', typescript: 7, ioredis: '6.0.0', node: 22, transports: [] },
   { module: 'ESM', decorators: 'standard decorators', typescript: 6, ioredis: '^6', node: 20, transports: [] },
@@ -61,6 +62,7 @@ beforeAll(async () => {
     azure: packed.get('@cachet/azure-service-bus')!,
     postgres: packed.get('@cachet/postgres')!,
     nats: packed.get('@cachet/nats')!,
+    nestjs: packed.get('@cachet/nestjs')!,
   };
   const servers = { redisUrl: REDIS_URL, serviceBus: peer.connectionString(), databaseUrl: DATABASE_URL, natsUrl: NATS_URL };
   const binaries = new Map(nodes);
@@ -71,16 +73,22 @@ beforeAll(async () => {
   });
 }, 180_000);
 
+// Removing the applications' node_modules takes more than Jest's default 5 s on a loaded machine.
 afterAll(async () => {
   await Promise.allSettled(runs.values());
   await peer?.close();
   await rm(workspace, { recursive: true, force: true });
-});
+}, 60_000);
 
 const coherent = { seen: ['lamp', 'lamp', 'lamp', 'desk', '1:x', '1:x'], loads: [2, 2], name: 'getProduct', length: 1 };
 /** A story run from a URL and from the application's own clients, each of which answered `answer` after dispose(). */
 const bothConnections = (answer: unknown) => ({ fromUrl: coherent, ownClients: { ...coherent, stillOpen: [answer, answer] } });
-const expectedStories = { azure: coherent, postgres: bothConnections('still open'), nats: bothConnections('open') };
+const expectedStories = {
+  azure: coherent,
+  postgres: bothConnections('still open'),
+  nats: bothConnections('open'),
+  nestjs: { seen: ['lamp', 'lamp', 'desk'], loads: 2, separate: true },
+};
 
 describe.each(cells.map((cell) => [describeCell(cell), cell] as const))('an application on the packed packages: %s', (_label, cell) => {
   it('compiles against the published types; two instances stay coherent over Redis and each transport named (from a URL and from own clients)', async () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const execute = promisify(execFile);
@@ -15,6 +15,8 @@ async function run(step: string, file: string, args: readonly string[], options:
   }
 }
 const fixtures = resolve(__dirname, '../fixtures/consumer');
+/** The Nest application of the NestJS story, which @cachet/nestjs's own tests also run. */
+const nestCatalogue = resolve(__dirname, '../../../nestjs/test/fixtures/nestjs-catalogue.ts');
 
 /** One application of the consumer matrix: how it is built and what it runs on. */
 export interface ConsumerCell {
@@ -36,6 +38,7 @@ export interface Tarballs {
   readonly azure: string;
   readonly postgres: string;
   readonly nats: string;
+  readonly nestjs: string;
 }
 
 /** Where the applications find their servers. */
@@ -70,9 +73,22 @@ const transports = {
     dependencies: (tarballs) => ({ '@cachet/nats': `file:${tarballs.nats}`, '@nats-io/transport-node': '^3.4.0', '@nats-io/nats-core': '^3.4.0' }),
     devDependencies: {},
   },
+  // Not a transport: the Nest module, in its own story over Redis; for experimentalDecorators cells only.
+  nestjs: {
+    label: 'NestJS 12',
+    dependencies: (tarballs) => ({
+      '@cachet/nestjs': `file:${tarballs.nestjs}`,
+      '@nestjs/common': '^12.6.3',
+      '@nestjs/core': '^12.6.3',
+      '@nestjs/platform-express': '^12.6.3',
+      'reflect-metadata': '^0.2.2',
+      rxjs: '^7.8.2',
+    }),
+    devDependencies: {},
+  },
 } satisfies Record<string, TransportSetup>;
 
-/** A transport other than Redis; its story is the fixture of the same name. */
+/** A story besides Redis's: another transport, or the Nest module; its story is the fixture of the same name. */
 export type Transport = keyof typeof transports;
 
 /** What a consumer application printed, and the versions it was really built and run with. */
@@ -103,7 +119,8 @@ async function installedVersion(app: string, pkg: string): Promise<string> {
 export async function buildAndRun(cell: ConsumerCell, dir: string, tarballs: Tarballs, node: string, servers: Servers): Promise<ConsumerRun> {
   const entries = ['main', ...cell.transports];
   await mkdir(join(dir, 'src'), { recursive: true });
-  for (const file of ['scenario', ...entries]) await copyFile(join(fixtures, `${file}.ts`), join(dir, 'src', `${file}.ts`));
+  const support = [join(fixtures, 'scenario.ts'), ...(cell.transports.includes('nestjs') ? [nestCatalogue] : [])];
+  for (const file of [...support, ...entries.map((entry) => join(fixtures, `${entry}.ts`))]) await copyFile(file, join(dir, 'src', basename(file)));
   const setups = cell.transports.map((transport) => transports[transport]);
   const manifest = {
     name: 'cachet-consumer',

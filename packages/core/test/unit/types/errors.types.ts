@@ -15,7 +15,8 @@ type CoreCodes =
   | 'E_DISPOSED'
   | 'E_SYNC_CONNECT'
   | 'E_SYNC_PUBLISH'
-  | 'E_SYNC_STALLED';
+  | 'E_SYNC_STALLED'
+  | 'E_UNSERIALIZABLE';
 
 export const mapHasEveryCoreCode: Equal<keyof typeof errors, CoreCodes> = true;
 export const codeIsTheUnion: Equal<Exclude<CachetError['code'], 'E_TYPETEST_TRANSPORT'>, CoreCodes> = true;

@@ -1,0 +1,58 @@
+import type { SecondLevelCache } from '../backends/second-level-cache';
+import { CacheConfigurationError, describeOptionValue } from '../errors';
+import { realScheduler, type Scheduler } from '../sync/scheduler';
+import { type CacheSerializer, V8Serializer } from './value-serializer';
+
+/** The second level with its settings; pass a bare store to `CachingService.create({ l2 })` for every default. */
+export interface SecondLevelOptions {
+  /** The shared store: `new RedisL2({...})` from `@cachet/redis`. */
+  readonly store: SecondLevelCache;
+  /**
+   * Turns values into bytes and back.
+   * @default new V8Serializer(): v8's structured serialization, refusing class instances and functions
+   */
+  readonly serializer?: CacheSerializer;
+  /**
+   * Invalidations that could not reach the store (it was down, or the call failed) wait to be replayed,
+   * before the store is used again; beyond this many distinct keys and tags they become one clear of the
+   * store.
+   * @default 10000
+   */
+  readonly maxPendingInvalidations?: number;
+  /** The clock and timers of retries of those invalidations: inject one in tests. @default Node's timers */
+  readonly scheduler?: Scheduler;
+}
+
+/** {@link SecondLevelOptions} validated, with every default filled in. */
+export interface ResolvedSecondLevelOptions {
+  readonly store: SecondLevelCache;
+  readonly serializer: CacheSerializer;
+  readonly maxPendingInvalidations: number;
+  readonly scheduler: Scheduler;
+}
+
+const STORE_METHODS = ['open', 'get', 'set', 'invalidate', 'clear', 'close'] as const;
+
+function isStore(value: unknown): value is SecondLevelCache {
+  return typeof value === 'object' && value !== null && STORE_METHODS.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
+/**
+ * Validates the `l2` option once, at construction.
+ * @throws {@link CacheConfigurationError} naming the invalid option.
+ */
+export function resolveSecondLevelOptions(l2: SecondLevelCache | SecondLevelOptions): ResolvedSecondLevelOptions {
+  const expected = `expected a SecondLevelCache (${STORE_METHODS.join(', ')}) such as new RedisL2({...})`;
+  if (typeof l2 !== 'object' || l2 === null) throw new CacheConfigurationError('l2', `${expected}, or { store, ...options }, got ${describeOptionValue(l2)}.`);
+  const options: SecondLevelOptions = isStore(l2) ? { store: l2 } : l2;
+  if (!isStore(options.store)) throw new CacheConfigurationError('l2.store', `${expected}, got ${describeOptionValue(options.store)}.`);
+  const serializer = options.serializer ?? new V8Serializer();
+  if (typeof serializer.serialize !== 'function' || typeof serializer.deserialize !== 'function') {
+    throw new CacheConfigurationError('l2.serializer', 'expected a CacheSerializer (serialize and deserialize).');
+  }
+  const maxPendingInvalidations = options.maxPendingInvalidations ?? 10_000;
+  if (!Number.isInteger(maxPendingInvalidations) || maxPendingInvalidations <= 0) {
+    throw new CacheConfigurationError('l2.maxPendingInvalidations', `expected a positive integer, got ${describeOptionValue(maxPendingInvalidations)}.`);
+  }
+  return { store: options.store, serializer, maxPendingInvalidations, scheduler: options.scheduler ?? realScheduler };
+}
