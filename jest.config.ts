@@ -9,6 +9,7 @@ const moduleNameMapper = {
   '^@cachet/nats$': '<rootDir>/packages/nats/src/index.ts',
   '^@cachet/azure-service-bus$': '<rootDir>/packages/azure-service-bus/src/index.ts',
   '^@cachet/nestjs$': '<rootDir>/packages/nestjs/src/index.ts',
+  '^@cachet/opentelemetry$': '<rootDir>/packages/opentelemetry/src/index.ts',
 };
 
 function project(displayName: string, testMatch: string[], tsconfig = 'tsconfig.json', testPathIgnorePatterns: string[] = []): Config {
@@ -47,6 +48,7 @@ const config: Config = {
     project('nats', ['<rootDir>/packages/nats/test/**/*.test.ts']),
     project('azure-service-bus', ['<rootDir>/packages/azure-service-bus/test/**/*.test.ts']),
     nestProject(),
+    project('opentelemetry', ['<rootDir>/packages/opentelemetry/test/**/*.test.ts']),
   ],
 };
 

@@ -1,6 +1,7 @@
 import { parseOptions } from './harness/options.js';
 import { renderTable } from './harness/table.js';
 import { hitPath } from './scenarios/hit-path.js';
+import { hitPathTelemetry } from './scenarios/hit-path-telemetry.js';
 import { instanceCount } from './scenarios/instance-count.js';
 import { invalidationLatency } from './scenarios/invalidation-latency.js';
 import { invalidationThroughput } from './scenarios/invalidation-throughput.js';
@@ -9,7 +10,7 @@ import { memory } from './scenarios/memory.js';
 import type { Scenario } from './scenarios/scenario.js';
 import { stampedeScenario } from './scenarios/stampede.js';
 
-const SCENARIOS: readonly Scenario[] = [hitPath, stampedeScenario, invalidationLatency, invalidationThroughput, memory, l2Path, instanceCount];
+const SCENARIOS: readonly Scenario[] = [hitPath, hitPathTelemetry, stampedeScenario, invalidationLatency, invalidationThroughput, memory, l2Path, instanceCount];
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);

@@ -17,7 +17,7 @@ const QUICK_KEY_COUNTS: readonly number[] = [1_000, 10_000];
 const PEERS_UP_TO = 1_000;
 
 /** One cached method the scenario times, and the floor it is compared with. */
-interface MethodCase {
+export interface MethodCase {
   /** Short name for the summary table. */
   readonly name: string;
   readonly title: string;
@@ -31,7 +31,7 @@ interface MethodCase {
 
 const STRINGIFY_FLOOR = "lru.get('Users.getUser:' + stringify(args))";
 
-const CASES: readonly MethodCase[] = [
+export const CASES: readonly MethodCase[] = [
   {
     name: 'async getUser(id, opts)',
     title: 'Hit path: async getUser(id: number, opts: { include: string[] })',
@@ -67,19 +67,19 @@ const CASES: readonly MethodCase[] = [
 ];
 
 /** A distinct options object per key, as callers build them (equal content, different identity per key). */
-function queries(keyCount: number): UserQuery[] {
+export function queries(keyCount: number): UserQuery[] {
   return Array.from({ length: keyCount }, () => ({ include: ['profile', 'teams'] }));
 }
 
 /** A library's methods with all keys loaded, and a check that timing did not reach the loader again. */
-interface Primed {
+export interface Primed {
   readonly subject: Subject;
   readonly users: CachedUsers;
   readonly store: UserStore;
   readonly primedExecutions: number;
 }
 
-async function prime(subject: Subject, args: readonly UserQuery[]): Promise<Primed> {
+export async function prime(subject: Subject, args: readonly UserQuery[]): Promise<Primed> {
   const store = new UserStore();
   const users = await subject.create(store, { maxEntries: 10 * args.length, tags: false });
   for (let i = 0; i < args.length; i++) {

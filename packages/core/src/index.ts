@@ -16,12 +16,13 @@ export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } fr
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
 export type { FailSafeOptions, ResilienceOptions, TimeoutOptions } from './service/resilience-options';
 export type { BackgroundOrigin, ResilienceEventBase, ResilienceEvents, ResilienceStats, StaleReason } from './service/resilience-events';
-export type { CachingEventListener, CachingEvents } from './service/events';
+export { type CachingEventListener, type CachingEvents, diagnosticsChannelNames, type EventOrigin } from './service/events';
+export { LOAD_TRACING_CHANNEL, type LoadContext } from './service/load-tracing';
 export type { CachingStats, SecondLevelStats } from './service/stats';
 export type { SecondLevelOptions } from './service/second-level-options';
 export { type CacheSerializer, V8Serializer } from './service/value-serializer';
 
-export { type CacheBackend, type EntryOptions, type EntryProbe, MISS, VersionedValue } from './backends/cache-backend';
+export { type CacheBackend, type EntryOptions, type EntryProbe, type EvictionReason, MISS, VersionedValue } from './backends/cache-backend';
 export { MemoryBackend, type MemoryBackendOptions } from './backends/memory-backend';
 export type {
   SecondLevelCache,
@@ -37,12 +38,14 @@ export type {
 export { DefaultKeyBuilder, type DefaultKeyBuilderOptions } from './keys/default-key-builder';
 export type { KeyBuilder, KeyContext, MethodKeyDescriptor, MethodKeyFunction } from './keys/key-builder';
 
-export type { DropReason, Invalidation } from './sync/envelope';
+export type { DropReason, Envelope, Invalidation } from './sync/envelope';
+export { type DecodeResult, decodeEnvelope } from './sync/envelope-codec';
 export { InProcessSynchronization } from './sync/in-process-synchronization';
 export type { Scheduler, TimerHandle } from './sync/scheduler';
 export type { GapReason, SynchronizationEvents, SynchronizationStats } from './sync/synchronization-events';
 export type { DisconnectedPolicy, SynchronizationOptions } from './sync/synchronization-options';
 export type { SynchronizationTransport, TransportConnection, TransportListener } from './sync/transport';
+export { PUBLISH_TRACING_CHANNEL, type PublishContext } from './sync/tracing-channels';
 
 export {
   CacheConfigurationError,

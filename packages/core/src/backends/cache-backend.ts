@@ -26,6 +26,9 @@ export interface EntryOptions {
   readonly dependencies?: readonly string[] | undefined;
 }
 
+/** Why an entry left a backend on its own: pushed out by its bound (`capacity`) or found expired (`expired`). */
+export type EvictionReason = 'capacity' | 'expired';
+
 /**
  * An entry found by {@link CacheBackend.peek}: its value and how long it has left. A backend may hand out
  * the same object on every call: read it before the next call.
@@ -79,4 +82,10 @@ export interface CacheBackend {
    * this many finished keys per method (10,000 when absent), so that a hit skips building its key.
    */
   readonly capacity?: number | undefined;
+  /**
+   * Hands the backend the function to call whenever an entry leaves on its own (never for `invalidate`,
+   * `clear` or a replacing `set`). Called once, by the caching service that uses the backend; a backend
+   * without it reports no evictions.
+   */
+  watchEvictions?(listener: (key: string, reason: EvictionReason) => void): void;
 }

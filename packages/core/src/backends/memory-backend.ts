@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { CacheConfigurationError } from '../errors';
-import { type CacheBackend, type EntryOptions, type EntryProbe, MISS, VersionedValue } from './cache-backend';
+import { type CacheBackend, type EntryOptions, type EntryProbe, type EvictionReason, MISS, VersionedValue } from './cache-backend';
 import { DependencyIndex } from './dependency-index';
 import { flatString, flattenInPlace } from './flat-string';
 
@@ -75,6 +75,7 @@ export class MemoryBackend implements CacheBackend {
   private readonly probe: EntryProbe = { value: undefined, remaining: Infinity };
   /** `false` with `purgeExpired`, which removes entries as they expire: see {@link CacheBackend.keepsExpired}. */
   readonly keepsExpired: boolean;
+  private evicted: ((key: string, reason: EvictionReason) => void) | undefined;
 
   constructor(options: MemoryBackendOptions = {}) {
     positiveInteger('backend.maxEntries', options.maxEntries);
@@ -94,7 +95,10 @@ export class MemoryBackend implements CacheBackend {
       // lru-cache caches the time for `ttlResolution` ms, and takes a start time of 0 for "never expires":
       // an injected clock is read on every check, and shifted so that its 0 is a real instant.
       ...(clock !== undefined ? { perf: { now: () => clock() + 1 }, ttlResolution: 0 } : {}),
-      dispose: (_value, key) => this.index.remove(key),
+      dispose: (_value, key, reason) => {
+        this.index.remove(key);
+        if (this.evicted !== undefined && (reason === 'evict' || reason === 'expire')) this.evicted(key, reason === 'evict' ? 'capacity' : 'expired');
+      },
     });
   }
 
@@ -164,6 +168,10 @@ export class MemoryBackend implements CacheBackend {
       }
     }
     return removed;
+  }
+
+  watchEvictions(listener: (key: string, reason: EvictionReason) => void): void {
+    this.evicted = listener;
   }
 
   dependenciesOf(key: string): readonly string[] {

@@ -39,7 +39,7 @@ export class BackgroundLoads {
     if (!this.local.accepting || this.local.isLoading(call.key) || this.isThrottled(call.key)) return;
     if (origin === 'eager-refresh') this.counters.eagerRefreshes++;
     else this.counters.autoReloads++;
-    if (this.events.listeners[origin] !== undefined) this.events.emit(origin, call.about);
+    if (this.events.hears(origin)) this.events.emit(origin, call.about);
     let result: unknown;
     try {
       // Detached from the caller: a reload adds nothing to the dependencies of the cached method that hit.
@@ -56,7 +56,7 @@ export class BackgroundLoads {
   failed(origin: BackgroundOrigin, call: ResilientCall, error: unknown): void {
     this.counters.backgroundErrors++;
     this.throttle(call);
-    if (this.events.listeners['background-error'] !== undefined) this.events.emit('background-error', { ...call.about, error, origin });
+    if (this.events.hears('background-error')) this.events.emit('background-error', { ...call.about, error, startedBy: origin });
   }
 
   /** Whether `key`'s loader is resting after a failure. */

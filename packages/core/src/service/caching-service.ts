@@ -60,7 +60,7 @@ export class CachingService {
   private static anyAmbient = false;
 
   private readonly options: ResolvedCachingServiceOptions;
-  private readonly events = new EventHub();
+  private readonly events: EventHub;
   private readonly local: LocalCache;
   private readonly synchronizer: Synchronizer | undefined;
   private readonly secondLevel: SecondLevelLoader | undefined;
@@ -75,6 +75,7 @@ export class CachingService {
 
   private constructor(options: CachingServiceOptions) {
     this.options = resolveCachingServiceOptions(options);
+    this.events = new EventHub({ service: this, namespace: this.options.namespace, className: undefined, methodName: undefined, profile: undefined });
     this.local = new LocalCache(this.options.backend, this.events, (value) => this.objectKey(value));
     if (this.options.l2 !== undefined) {
       // The gap policy: the store is used again only once the first level was cleared.
@@ -82,13 +83,14 @@ export class CachingService {
     }
     if (this.options.synchronization !== undefined) {
       const sink: SynchronizationSink = {
-        applyRemote: (invalidation) => this.local.apply(invalidation, 'remote'),
+        applyRemote: (invalidation, sentAt) => this.local.apply(invalidation, 'remote', sentAt),
         recoverFromGap: () => this.local.clear(),
         setBypass: (bypass) => {
           this.bypass = bypass;
           this.local.accepting = !bypass && this.disposal === undefined;
         },
-        emit: (name, event) => this.events.emit(name, event as CachingEvents[typeof name]),
+        hears: (name) => this.events.hears(name),
+        emit: (name, event) => this.events.emitFromService(name, event),
       };
       this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink);
     }
@@ -293,7 +295,7 @@ export class CachingService {
    */
   async getOrSet<T>(key: string, factory: () => T | Promise<T>, options: GetOrSetOptions = {}): Promise<T> {
     this.assertUsable('getOrSet');
-    const settings = resolveCallSettings(this.options, options);
+    const settings = resolveCallSettings(this.options, options, this.events.origin);
     const fullKey = this.userKey(key);
     if (!settings.enabled || this.bypass) return factory();
     if (settings.resilience !== undefined) return this.resilient().serve(fullKey, settings as ResilientSettings, undefined, factory, undefined, []) as Promise<T>;
@@ -341,7 +343,7 @@ export class CachingService {
   /** Throws after dispose; otherwise starts the synchronization lazily on first use. */
   private assertUsable(operation: string): void {
     if (this.disposal !== undefined) throw new ServiceDisposedError(operation);
-    if (!this.started) this.initialize().catch((error: unknown) => this.events.emit('error', { error, operation: 'initialize' }));
+    if (!this.started) this.initialize().catch((error: unknown) => this.events.emitFromService('error', { error, operation: 'initialize' }));
   }
 
   /**
@@ -356,7 +358,7 @@ export class CachingService {
     if (method.settingsOwner === this && method.settings !== undefined) return method.settings;
     let settings = this.methodSettings.get(method);
     if (settings === undefined) {
-      settings = resolveMethodSettings(this.options, method.definition, thisArg);
+      settings = resolveMethodSettings(this.options, method.definition, thisArg, this.events.origin);
       // Under standard decorators the class name is learnt from `this`; settings are kept only once it is.
       if (!method.definition.isResolved) return settings;
       this.methodSettings.set(method, settings);

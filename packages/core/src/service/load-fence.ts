@@ -1,3 +1,5 @@
+import type { LoadContext } from './load-tracing';
+
 /** One run of a cached method (or `getOrSet` factory) on a miss, from start to store. */
 export interface Load {
   readonly key: string;
@@ -13,6 +15,8 @@ export interface Load {
   readonly callers: Load[];
   /** Set when the load ended; it takes no more dependencies. */
   closed: boolean;
+  /** Present while someone subscribes to the `cachet:load` tracing channel. */
+  trace?: LoadContext;
 }
 
 /** Beyond this many remembered dependency invalidations, those older than every running load are forgotten. */

@@ -3,6 +3,7 @@ import type { Invalidation } from '../sync/envelope';
 import { addDependencies, closeScope, currentScope, type LoadScope, openScope, runInScope } from './caching-context';
 import type { EventHub } from './events';
 import { type Load, LoadFence } from './load-fence';
+import { endLoadTrace, loadTracing, returnedPromise, tracingLoads } from './load-tracing';
 import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
 import type { SecondLevelLoader } from './second-level-loader';
@@ -30,7 +31,11 @@ export class LocalCache {
     private readonly backend: CacheBackend,
     private readonly events: EventHub,
     private readonly objectKeyOf: (value: object) => string,
-  ) {}
+  ) {
+    backend.watchEvictions?.((key, reason) => {
+      if (events.hears('evict')) events.emit('evict', { key, reason, origin: events.origin });
+    });
+  }
 
   /** Entries held now. */
   get size(): number {
@@ -46,7 +51,7 @@ export class LocalCache {
   /** After a miss: joins the load of `key` already running, or runs `execute` as a new one. */
   load(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.counters.misses++;
-    if (this.events.listeners.miss !== undefined) this.events.emit('miss', { key });
+    if (this.events.hears('miss')) this.events.emit('miss', { key, origin: settings.origin });
     const running = this.fence.joinable.get(key);
     if (running?.promise !== undefined) {
       const caller = currentScope();
@@ -64,11 +69,11 @@ export class LocalCache {
     this.fence.invalidate([key], []);
     // The old value goes too: nothing (fail-safe included) serves it once a refresh has begun.
     this.backend.invalidate([key], []);
-    return this.run(key, settings, method, execute, args);
+    return this.run(key, settings, method, execute, args, 'refresh');
   }
 
   /** Drops what an invalidation names (here or from another instance) and fences the loads it overtakes. */
-  apply(invalidation: Invalidation, source: 'local' | 'remote'): void {
+  apply(invalidation: Invalidation, source: 'local' | 'remote', sentAt?: number): void {
     let removed: number;
     if (invalidation.all) {
       removed = this.backend.size;
@@ -81,8 +86,9 @@ export class LocalCache {
       removed = removedKeys.length;
     }
     this.counters.invalidations++;
-    if (this.events.listeners.invalidate !== undefined) {
-      this.events.emit('invalidate', { source, keys: invalidation.keys, dependencies: invalidation.dependencies, all: invalidation.all, removed });
+    if (this.events.hears('invalidate')) {
+      const { keys, dependencies, all } = invalidation;
+      this.events.emit('invalidate', { source, keys, dependencies, all, removed, sentAt, origin: this.events.origin });
     }
   }
 
@@ -95,7 +101,7 @@ export class LocalCache {
   /** Counts a hit on the entry `stored` under `key`, and hands it out as {@link LocalCache.served} does. */
   hit(key: string, stored: unknown, settings: CacheSettings): unknown {
     this.counters.hits++;
-    if (this.events.listeners.hit !== undefined) this.events.emit('hit', { key });
+    if (this.events.hears('hit')) this.events.emit('hit', { key, origin: settings.origin });
     return this.served(key, stored, settings);
   }
 
@@ -132,19 +138,21 @@ export class LocalCache {
    * Runs a load (not counted as a miss): single flight for promises, through the second level when it
    * serves the call, and the fence decides whether its result is stored.
    */
-  run(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
+  run(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>, cause: 'miss' | 'refresh' = 'miss'): unknown {
     const tags = settings.tags === undefined ? [] : [...settings.tags(...Array.from(args))];
     const caller = currentScope();
     const load = this.fence.begin(key, tags);
     this.secondLevel?.begin(load);
     if (caller !== undefined) load.callers.push(caller.load);
+    if (tracingLoads()) load.trace = { origin: settings.origin, key, cause, fenced: false, async: false };
     const scope: LoadScope = { load, objectKey: this.objectKeyOf };
     openScope();
     let result: unknown;
     try {
-      result = runInScope(scope, this.body(settings, method, execute));
+      const body = this.body(settings, method, execute);
+      result = load.trace === undefined ? runInScope(scope, body) : loadTracing.start.runStores(load.trace, runInScope, undefined, scope, body);
     } catch (error) {
-      this.endLoad(load);
+      this.endLoad(load, true, error);
       throw error;
     }
     if (!isPromiseLike(result)) {
@@ -155,11 +163,12 @@ export class LocalCache {
     const promise = Promise.resolve(result).then(
       (value) => this.store(load, value, settings),
       (error: unknown) => {
-        this.endLoad(load);
+        this.endLoad(load, true, error);
         throw error;
       },
     );
     load.promise = promise;
+    if (load.trace !== undefined) returnedPromise(load.trace);
     this.fence.joinable.set(key, load);
     return promise;
   }
@@ -173,13 +182,14 @@ export class LocalCache {
         const { ttl, slidingExpiration } = this.secondLevel === undefined ? settings.entry : this.secondLevel.lifetime(load, settings.entry);
         this.backend.set(load.key, this.secondLevel === undefined ? stored : this.secondLevel.wrap(load, stored), { ttl, slidingExpiration, dependencies: load.dependencies });
         this.counters.sets++;
-        if (this.events.listeners.set !== undefined) this.events.emit('set', { key: load.key });
+        if (this.events.hears('set')) this.events.emit('set', { key: load.key, origin: settings.origin });
       } else {
         this.counters.fenced++;
-        if (this.events.listeners.fenced !== undefined) this.events.emit('fenced', { key: load.key });
+        if (load.trace !== undefined) load.trace.fenced = true;
+        if (this.events.hears('fenced')) this.events.emit('fenced', { key: load.key, origin: settings.origin });
       }
     } catch (error) {
-      this.events.emit('error', { error, operation: `store ${load.key}` });
+      this.events.emit('error', { error, operation: `store ${load.key}`, origin: settings.origin });
     } finally {
       for (const caller of load.callers) {
         addDependencies(caller, [load.key]);
@@ -191,9 +201,10 @@ export class LocalCache {
     return settings.clone ? structuredClone(value) : value;
   }
 
-  private endLoad(load: Load): void {
+  private endLoad(load: Load, failed = false, error?: unknown): void {
     this.fence.end(load);
     closeScope();
+    if (load.trace !== undefined) endLoadTrace(load.trace, failed, error);
   }
 
 }

@@ -3,6 +3,7 @@ import { CacheConfigurationError, UnknownProfileError } from '../errors';
 import type { MethodKeyFunction } from '../keys/key-builder';
 import type { ResolvedCachingServiceOptions, ResolvedProfile } from './caching-service-options';
 import { type ExpirationOptions, validateExpiration } from './expiration-options';
+import type { EventOrigin } from './events';
 import type { CachedMethodDefinition } from './method-handle';
 import { type Resilience, type ResilienceOptions, resolveResilience, validateResilienceOptions } from './resilience-options';
 
@@ -20,6 +21,8 @@ export interface CacheSettings {
   readonly tags: ((...args: unknown[]) => readonly string[]) | undefined;
   /** Fail-safe, timeouts, eager refresh, auto-reload; `undefined` when none is on (the plain hit path). */
   readonly resilience: Resilience | undefined;
+  /** What the events of these calls name as their origin: the service, the method and the profile. */
+  readonly origin: EventOrigin;
 }
 
 /** {@link CacheSettings} of a cached method, with its compiled key function. */
@@ -47,10 +50,12 @@ export function resolveSettings(
   request: SettingsRequest,
   tags: CacheSettings['tags'],
   usedBy: string,
+  origin: Omit<EventOrigin, 'profile'>,
   /** Where the request's options were written, for configuration errors. */
   optionPath = usedBy,
 ): CacheSettings {
-  const profile = profileOf(options, request.profile ?? 'default', usedBy);
+  const profileName = request.profile ?? 'default';
+  const profile = profileOf(options, profileName, usedBy);
   const explicit = request.ttl !== undefined || request.slidingExpiration !== undefined;
   const slidingExpiration = (explicit ? request.slidingExpiration : profile.slidingExpiration) || undefined;
   const ttl = (explicit ? request.ttl : profile.ttl) || undefined;
@@ -62,24 +67,26 @@ export function resolveSettings(
     sliding: slidingExpiration !== undefined,
     tags,
     resilience: resolveResilience(optionPath, request, profile.resilience, { ttl, slidingExpiration }, options.backend),
+    origin: { ...origin, profile: profileName },
   };
 }
 
 /** Settings of a cached method on one service. */
-export function resolveMethodSettings(options: ResolvedCachingServiceOptions, method: CachedMethodDefinition, thisArg: unknown): MethodSettings {
+export function resolveMethodSettings(options: ResolvedCachingServiceOptions, method: CachedMethodDefinition, thisArg: unknown, service: EventOrigin): MethodSettings {
   const descriptor = method.describe(thisArg);
-  const usedBy = `@Cache() on ${descriptor.className}.${descriptor.methodName}`;
-  const settings = resolveSettings(options, method.options, method.options.tags as CacheSettings['tags'], usedBy);
+  const { className, methodName } = descriptor;
+  const usedBy = `@Cache() on ${className}.${methodName}`;
+  const settings = resolveSettings(options, method.options, method.options.tags as CacheSettings['tags'], usedBy, { ...service, className, methodName });
   return { ...settings, key: options.keyBuilder.compileMethodKey(descriptor, options) };
 }
 
 /** Settings of a `getOrSet` call, checked like the decorator's. */
-export function resolveCallSettings(options: ResolvedCachingServiceOptions, request: SettingsRequest & { readonly tags?: readonly string[] }): CacheSettings {
+export function resolveCallSettings(options: ResolvedCachingServiceOptions, request: SettingsRequest & { readonly tags?: readonly string[] }, service: EventOrigin): CacheSettings {
   validateExpiration('getOrSet() options', request);
   validateResilienceOptions('getOrSet() options', request);
   const tags = request.tags;
   if (tags !== undefined && !(Array.isArray(tags) && tags.every((tag) => typeof tag === 'string'))) {
     throw new CacheConfigurationError('getOrSet() options.tags', 'expected an array of strings.');
   }
-  return resolveSettings(options, request, tags === undefined ? undefined : () => tags, 'getOrSet()', 'getOrSet() options');
+  return resolveSettings(options, request, tags === undefined ? undefined : () => tags, 'getOrSet()', service, 'getOrSet() options');
 }

@@ -33,7 +33,7 @@ export interface ResilienceEvents {
   /** An entry of an `autoReload` method expired and a background reload started. */
   'auto-reload': ResilienceEventBase;
   /** A load no caller waits for any more failed: it was started in the background, or its callers timed out. */
-  'background-error': ResilienceEventBase & { readonly error: unknown; readonly origin: BackgroundOrigin };
+  'background-error': ResilienceEventBase & { readonly error: unknown; readonly startedBy: BackgroundOrigin };
 }
 
 /** Counters of the resilience options, in {@link CachingStats.resilience}. */

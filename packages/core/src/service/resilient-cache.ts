@@ -88,7 +88,7 @@ export class ResilientCache {
     if (stale === MISS) throw error;
     this.counters.failSafe++;
     this.background.throttle(call);
-    if (this.events.listeners['fail-safe'] !== undefined) this.events.emit('fail-safe', { ...call.about, error });
+    if (this.events.hears('fail-safe')) this.events.emit('fail-safe', { ...call.about, error });
     return this.serveStale(call, stale, 'fail-safe');
   }
 
@@ -104,7 +104,7 @@ export class ResilientCache {
           // Nothing to answer with: the caller keeps waiting, up to the hard timeout.
           if (stale === MISS) return undefined;
           this.counters.softTimeouts++;
-          if (this.events.listeners['soft-timeout'] !== undefined) this.events.emit('soft-timeout', { ...call.about, timeoutMs: soft });
+          if (this.events.hears('soft-timeout')) this.events.emit('soft-timeout', { ...call.about, timeoutMs: soft });
           return { value: this.serveStale(call, stale, 'soft-timeout') };
         },
       });
@@ -115,7 +115,7 @@ export class ResilientCache {
         decide: () => {
           const stale = this.expiredValue(call);
           this.counters.hardTimeouts++;
-          if (this.events.listeners['hard-timeout'] !== undefined) this.events.emit('hard-timeout', { ...call.about, timeoutMs: hard, servedStale: stale !== MISS });
+          if (this.events.hears('hard-timeout')) this.events.emit('hard-timeout', { ...call.about, timeoutMs: hard, servedStale: stale !== MISS });
           if (stale === MISS) return { error: new CacheLoadTimeoutError(call.name, call.key, hard) };
           return { value: this.serveStale(call, stale, 'hard-timeout') };
         },
@@ -145,7 +145,7 @@ export class ResilientCache {
 
   private serveStale(call: ResilientCall, value: unknown, reason: StaleReason): unknown {
     this.counters.staleServed++;
-    if (this.events.listeners['stale-served'] !== undefined) this.events.emit('stale-served', { ...call.about, reason });
+    if (this.events.hears('stale-served')) this.events.emit('stale-served', { ...call.about, reason });
     return this.local.served(call.key, value, call.settings);
   }
 }

@@ -1,3 +1,4 @@
+import type { EventOrigin } from './events';
 import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
 import type { Resilience } from './resilience-options';
@@ -37,9 +38,9 @@ export class ResilientCall {
     return this.method?.definition.displayName ?? 'getOrSet()';
   }
 
-  /** The method and key, as every resilience event carries them. */
-  get about(): ResilienceEventBase {
-    return { method: this.name, key: this.key };
+  /** The method and key, as every resilience event carries them, and the events' origin. */
+  get about(): ResilienceEventBase & { readonly origin: EventOrigin } {
+    return { method: this.name, key: this.key, origin: this.settings.origin };
   }
 
   /** A value for the caller, as {@link answerFor} gives it. */

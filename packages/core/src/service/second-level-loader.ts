@@ -188,7 +188,7 @@ export class SecondLevelLoader {
     } catch (error) {
       this.counters.unserializable++;
       const valueType = error instanceof UnserializableValueError ? error.valueType : typeNameOf(value);
-      this.events.emit('error', { error: new UnserializableValueError(valueType, `the result of ${where}`, { cause: error }), operation: `l2 serialize ${where}` });
+      this.events.emitFromService('error', { error: new UnserializableValueError(valueType, `the result of ${where}`, { cause: error }), operation: `l2 serialize ${where}` });
       return;
     }
     if (!this.link.usable) {
@@ -218,7 +218,7 @@ export class SecondLevelLoader {
 
   private failed(error: unknown, operation: string): void {
     this.counters.errors++;
-    this.events.emit('error', { error, operation });
+    this.events.emitFromService('error', { error, operation });
   }
 }
 

@@ -12,6 +12,8 @@ interface WireBody {
   n: string;
   s: string;
   q: number;
+  /** When the sender published, in ms since the epoch on its clock; invalidations only, since format 2 stamps them. */
+  t?: number;
   k?: string[];
   d?: string[];
   a?: 1;
@@ -19,7 +21,7 @@ interface WireBody {
 }
 
 /** What a message carries besides its sender and sequence. */
-export type EnvelopeContent = Invalidation & { readonly heartbeat?: boolean };
+export type EnvelopeContent = Invalidation & { readonly heartbeat?: boolean; readonly sentAt?: number | undefined };
 
 /** The result of decoding one payload: an envelope, or why it was dropped. */
 export type DecodeResult = { readonly ok: true; readonly envelope: Envelope } | { readonly ok: false; readonly reason: DropReason };
@@ -37,6 +39,8 @@ const MAX_SEQUENCE_DIGITS = 16;
 
 /**
  * Encodes an envelope as text: `cachet/2 ` then the JSON of its {@link WireBody}, fields in that order.
+ * The send time `t` was added within format 2: a receiver that predates it reads such messages through
+ * `JSON.parse`, which ignores the field, and a message without it decodes with `sentAt` undefined.
  * Text, not bytes: Redis clients write and read strings on their most travelled path, and the bus
  * traffic stays readable in `redis-cli SUBSCRIBE`.
  */
@@ -61,8 +65,9 @@ export function namespacePrefix(namespace: string): string {
  * The message of a sender whose {@link senderPrefix} is `prefix`: string concatenation only, no body object.
  * Signed when a `signer` is given.
  */
-export function encodeAfterPrefix(prefix: string, sequence: number, content: EnvelopeContent, signer?: EnvelopeSigner): string {
+export function encodeAfterPrefix(prefix: string, sequence: number, content: EnvelopeContent, signer?: EnvelopeSigner, sentAt = content.sentAt): string {
   let text = prefix + sequence;
+  if (sentAt !== undefined) text += ',"t":' + sentAt;
   if (content.keys.length > 0) text += ',"k":' + quoteList(content.keys);
   if (content.dependencies.length > 0) text += ',"d":' + quoteList(content.dependencies);
   if (content.all) text += ',"a":1';
@@ -131,6 +136,8 @@ export function decodeEnvelopeOf(payload: string, namespace: string, prefix: str
 /**
  * Decodes any payload from the bus; never throws. A sequence must be a positive safe integer: only a
  * probe sent before its sender's first message carries 0, and only its sender reads it (`lowestSequence` 0).
+ * Public for tools that watch a bus (`cachet-redis watch`): it checks the form, not a signature, and a
+ * probe's extra field is ignored.
  */
 export function decodeEnvelope(payload: string, lowestSequence: 0 | 1 = 1): DecodeResult {
   if (!payload.startsWith(MARK)) return { ok: false, reason: 'foreign' };
@@ -151,6 +158,7 @@ export function decodeEnvelope(payload: string, lowestSequence: 0 | 1 = 1): Deco
     typeof wire.n !== 'string' ||
     typeof wire.s !== 'string' ||
     !(Number.isSafeInteger(wire.q) && (wire.q as number) >= lowestSequence) ||
+    (wire.t !== undefined && !(Number.isSafeInteger(wire.t) && (wire.t as number) >= 0)) ||
     !isStringList(keys) ||
     !isStringList(dependencies) ||
     (wire.a !== undefined && wire.a !== 1) ||
@@ -160,7 +168,7 @@ export function decodeEnvelope(payload: string, lowestSequence: 0 | 1 = 1): Deco
   }
   return {
     ok: true,
-    envelope: { namespace: wire.n, sender: wire.s, sequence: wire.q as number, keys, dependencies, all: wire.a === 1, heartbeat: wire.h === 1 },
+    envelope: { namespace: wire.n, sender: wire.s, sequence: wire.q as number, keys, dependencies, all: wire.a === 1, heartbeat: wire.h === 1, sentAt: wire.t as number | undefined },
   };
 }
 
@@ -214,13 +222,15 @@ function readCanonical(text: string, start: number, namespace: string, knownSend
   if (sender === undefined || !skip(cursor, ',"q":')) return undefined;
   const sequence = readSequence(cursor);
   if (sequence === undefined || sequence === 0) return undefined;
+  const sentAt = skip(cursor, ',"t":') ? readSequence(cursor) ?? -1 : undefined;
+  if (sentAt === -1) return undefined;
   const keys = skip(cursor, ',"k":[') ? readList(cursor) : NOTHING;
   const dependencies = keys !== undefined && skip(cursor, ',"d":[') ? readList(cursor) : NOTHING;
   if (keys === undefined || dependencies === undefined) return undefined;
   const all = skip(cursor, ',"a":1');
   const heartbeat = skip(cursor, ',"h":1');
   if (cursor.at !== text.length - 1 || text.charCodeAt(cursor.at) !== 0x7d) return undefined;
-  return { namespace, sender, sequence, keys, dependencies, all, heartbeat };
+  return { namespace, sender, sequence, keys, dependencies, all, heartbeat, sentAt };
 }
 
 interface Cursor {

@@ -18,6 +18,11 @@ export interface Envelope extends Invalidation {
   readonly sequence: number;
   /** A liveness probe that invalidates nothing. */
   readonly heartbeat: boolean;
+  /**
+   * When the sender published it, in milliseconds since the epoch on the sender's clock (`Date.now()`):
+   * set on invalidations, for the propagation delay; `undefined` from senders that predate it.
+   */
+  readonly sentAt?: number | undefined;
 }
 
 /**

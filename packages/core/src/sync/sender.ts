@@ -6,6 +6,8 @@ import type { Scheduler, TimerHandle } from './scheduler';
 export interface OutgoingMessage {
   readonly payload: string;
   readonly sequence: number;
+  /** What it carries: invalidations, or nothing (a shared heartbeat). */
+  readonly kind: 'invalidation' | 'heartbeat';
 }
 
 /** What the sender needs from the engine. */

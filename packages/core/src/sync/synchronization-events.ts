@@ -15,6 +15,11 @@ export interface SynchronizationEvents {
   gap: { readonly reason: GapReason; readonly downForMs: number };
   /** A message on the bus was dropped; `reason` says why. */
   'dropped-message': { readonly reason: DropReason };
+  /**
+   * A message came in and was accepted: an `invalidation` or a shared `heartbeat` from another instance, or
+   * an `echo` of this instance's own message or probe. Dropped ones are `dropped-message` instead.
+   */
+  'message-received': { readonly kind: 'invalidation' | 'heartbeat' | 'echo' };
 }
 
 /** Counters of the synchronization engine. */

@@ -19,22 +19,31 @@ import { type OutgoingMessage, Sender } from './sender';
 import { SequenceTracker } from './sequence-tracker';
 import type { ResolvedSynchronizationOptions } from './synchronization-options';
 import { emptySynchronizationStats, type GapReason, type SynchronizationEvents, type SynchronizationStats } from './synchronization-events';
+import { hasTracingSubscribers, publishTracing } from './tracing-channels';
 import type { TransportConnection, TransportListener } from './transport';
 
 /** What the engine asks of the caching service it keeps coherent. */
 export interface SynchronizationSink {
-  /** Applies an invalidation received from another instance, fencing in-flight loads like a local one. */
-  applyRemote(invalidation: Invalidation): void;
+  /** Applies an invalidation received from another instance (sent at `sentAt` on its clock), fencing in-flight loads like a local one. */
+  applyRemote(invalidation: Invalidation, sentAt: number | undefined): void;
   /** Messages were or may have been missed: drop every local entry and fence every in-flight load. */
   recoverFromGap(): void;
   /** While `true`, cached methods run uncached (the `'bypass'` policy during an outage). */
   setBypass(bypass: boolean): void;
+  /** Whether anyone listens to `name`, to skip building an event nobody hears. */
+  hears(name: keyof SynchronizationEvents): boolean;
   /** Tells the service's listeners. */
   emit<E extends keyof SynchronizationEvents>(name: E, event: SynchronizationEvents[E]): void;
 }
 
 /** What a heartbeat carries: nothing to invalidate. */
 const HEARTBEAT: EnvelopeContent = { keys: [], dependencies: [], all: false, heartbeat: true };
+/** The payloads of `message-received`, one per kind: nothing to build per message. */
+const RECEIVED = {
+  invalidation: Object.freeze({ kind: 'invalidation' }),
+  heartbeat: Object.freeze({ kind: 'heartbeat' }),
+  echo: Object.freeze({ kind: 'echo' }),
+} as const;
 /** The payload limit assumed until a transport has connected. */
 const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
 
@@ -214,14 +223,18 @@ export class Synchronizer {
 
   private readonly encode = (batch: Invalidation | 'heartbeat'): OutgoingMessage => {
     const sequence = ++this.sequence;
-    return { payload: encodeAfterPrefix(this.ownPrefix, sequence, batch === 'heartbeat' ? HEARTBEAT : batch, this.signer), sequence };
+    if (batch === 'heartbeat') return { payload: encodeAfterPrefix(this.ownPrefix, sequence, HEARTBEAT, this.signer), sequence, kind: 'heartbeat' };
+    // Wall-clock time, so that a receiver on another machine can tell the propagation delay.
+    return { payload: encodeAfterPrefix(this.ownPrefix, sequence, batch, this.signer, Date.now()), sequence, kind: 'invalidation' };
   };
 
   private readonly send = (message: OutgoingMessage): Promise<void> => {
     const connection = this.connection;
     if (connection === undefined) return Promise.reject(new Error('not connected'));
     this.echoes.expectMessage(message.sequence, message.payload, this.options.scheduler.now());
-    return connection.publish(message.payload);
+    if (!hasTracingSubscribers(publishTracing)) return connection.publish(message.payload);
+    const context = { namespace: this.namespace, transport: this.transportName, kind: message.kind };
+    return publishTracing.tracePromise(() => connection.publish(message.payload), context);
   };
 
   private readonly accepted = (): void => {
@@ -255,9 +268,10 @@ export class Synchronizer {
     if (envelope.sender === this.instanceId) return this.drop('corrupt');
     this.lastRemoteSender = envelope.sender;
     if (this.connection?.ordered === true && this.sequences.observe(envelope.sender, envelope.sequence)) this.recover('sequence', 0);
-    if (envelope.heartbeat) return;
+    if (envelope.heartbeat) return this.received('heartbeat');
     this.stats.applied++;
-    this.sink.applyRemote(envelope);
+    this.received('invalidation');
+    this.sink.applyRemote(envelope, envelope.sentAt);
   };
 
   /** A payload in this instance's own form: an echo when it is exactly something sent and awaited. */
@@ -272,6 +286,7 @@ export class Synchronizer {
       return;
     }
     this.stats.echoes++;
+    this.received('echo');
     if (this.stats.state === 'connecting') this.connected();
     else if (this.stats.state === 'down' && since >= this.downSince) this.restored();
   }
@@ -289,6 +304,10 @@ export class Synchronizer {
   /** The text of a payload as its sender wrote it: itself when not signing, `undefined` when its signature fails. */
   private authentic(payload: string): string | undefined {
     return this.signer === undefined ? payload : this.signer.verify(payload);
+  }
+
+  private received(kind: keyof typeof RECEIVED): void {
+    if (this.sink.hears('message-received')) this.sink.emit('message-received', RECEIVED[kind]);
   }
 
   private drop(reason: DropReason): void {

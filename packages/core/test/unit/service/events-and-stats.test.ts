@@ -32,10 +32,15 @@ class FailingStoreBackend implements CacheBackend {
 
 type Recorded = { [E in keyof CachingEvents]: [E, CachingEvents[E]] }[keyof CachingEvents];
 
-/** Records every event of the given names, in order. */
+/** Records every event of the given names, in order, without their origin (which a test of its own checks). */
 function record(service: CachingService, names: readonly (keyof CachingEvents)[]): Recorded[] {
   const events: Recorded[] = [];
-  for (const name of names) service.on(name, (event) => events.push([name, event] as Recorded));
+  for (const name of names) {
+    service.on(name, (event) => {
+      const { origin: _origin, ...payload } = event;
+      events.push([name, payload] as unknown as Recorded);
+    });
+  }
   return events;
 }
 
@@ -80,9 +85,9 @@ describe('events', () => {
     catalogue.get(3);
     await service.clear();
     expect(events).toEqual([
-      ['invalidate', { source: 'local', keys: ['shop:Catalogue.get(1)'], dependencies: [], all: false, removed: 1 }],
-      ['invalidate', { source: 'local', keys: [], dependencies: ['product:2', 'product:3'], all: false, removed: 1 }],
-      ['invalidate', { source: 'local', keys: [], dependencies: [], all: true, removed: 1 }],
+      ['invalidate', { source: 'local', keys: ['shop:Catalogue.get(1)'], dependencies: [], all: false, removed: 1, sentAt: undefined }],
+      ['invalidate', { source: 'local', keys: [], dependencies: ['product:2', 'product:3'], all: false, removed: 1, sentAt: undefined }],
+      ['invalidate', { source: 'local', keys: [], dependencies: [], all: true, removed: 1, sentAt: undefined }],
     ]);
   });
 
@@ -115,6 +120,20 @@ describe('events', () => {
     expect(new Catalogue().get(1)).toBe('product 1');
     expect(errors).toHaveLength(1);
     expect((errors[0]?.[1] as CachingEvents['error']).operation).toBe("listener of 'miss'");
+  });
+
+  it('names the origin of each event: the service, and for a call its class, method and profile', async () => {
+    const origins: CachingEvents['hit']['origin'][] = [];
+    service.on('miss', (event) => origins.push(event.origin));
+    service.on('invalidate', (event) => origins.push(event.origin));
+    new Catalogue().get(1);
+    await service.getOrSet('k', () => 1);
+    await service.clear();
+    expect(origins).toEqual([
+      { service, namespace: 'shop', className: 'Catalogue', methodName: 'get', profile: 'default' },
+      { service, namespace: 'shop', className: undefined, methodName: undefined, profile: 'default' },
+      { service, namespace: 'shop', className: undefined, methodName: undefined, profile: undefined },
+    ]);
   });
 
   it('stops calling a listener once it is removed', () => {

@@ -65,6 +65,17 @@ describe('envelope codec', () => {
     expect(ENVELOPE_FORMAT_VERSION).toBe(2);
   });
 
+  it('carries the send time of an invalidation as "t", read by both decoders; a message without it decodes too', () => {
+    const stamped = { ...envelope, keys: ['k'], dependencies: [], sentAt: 1_765_000_000_123 };
+    const encoded = encodeEnvelope(stamped);
+    expect(encoded).toBe(withBody(JSON.stringify({ n: 'shop', s: envelope.sender, q: 42, t: 1_765_000_000_123, k: ['k'] })));
+    expect(decodeIn('shop', encoded)).toEqual({ ok: true, envelope: stamped });
+    expect(decodeEnvelope(encoded)).toEqual({ ok: true, envelope: stamped });
+    const unstamped = decodeIn('shop', encodeEnvelope({ ...stamped, sentAt: undefined }));
+    expect(unstamped.ok && unstamped.envelope.sentAt).toBeUndefined();
+    for (const bad of ['-1', '1.5', '"now"']) expect(decodeIn('shop', encoded.replace('1765000000123', bad))).toEqual({ ok: false, reason: 'corrupt' });
+  });
+
   it('encodes from a sender\'s precomputed prefix exactly as from the whole envelope', () => {
     const prefix = senderPrefix(envelope.namespace, envelope.sender);
     expect(encodeAfterPrefix(prefix, envelope.sequence, envelope)).toBe(encodeEnvelope(envelope));

@@ -45,7 +45,7 @@ class Harness {
           const payload = batch === 'heartbeat'
             ? encodeEnvelope({ namespace: NAMESPACE, sender: SENDER, sequence, keys: [], dependencies: [], all: false, heartbeat: true })
             : encodeEnvelope({ namespace: NAMESPACE, sender: SENDER, sequence, ...batch, heartbeat: false });
-          return { payload, sequence };
+          return { payload, sequence, kind: batch === 'heartbeat' ? 'heartbeat' : 'invalidation' };
         },
         send: (message) => {
           const settle = deferred();
