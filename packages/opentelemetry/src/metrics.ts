@@ -60,12 +60,14 @@ export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions,
 
   const tally = new RequestTally();
   requests.addCallback((result) => tally.forEach((value, attributes) => result.observe(value, attributes)));
-  const request = (type: RequestType) => (event: CachingEvents['hit' | 'miss']) => {
+  const request = (type: RequestType) => (event: CachingEvents['hit' | 'miss' | 'stale-served']) => {
     services.note(event.origin);
     tally.add(event.origin, type);
   };
   subscriptions.event('hit', request('hit'));
   subscriptions.event('miss', request('miss'));
+  // A call answered by an expired value (fail-safe, throttle, timeouts); its lookup was also counted as a miss.
+  subscriptions.event('stale-served', request('stale'));
   subscriptions.event('set', (event) => services.note(event.origin));
   subscriptions.event('evict', (event) => evictions.add(1, withOrigin(event.origin, { [ATTRIBUTES.evictionReason]: event.reason })));
   subscriptions.event('invalidate', (event) => {

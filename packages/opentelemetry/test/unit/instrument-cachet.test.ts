@@ -1,7 +1,7 @@
 import { hasSubscribers } from 'node:diagnostics_channel';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { Cache, CachingService, diagnosticsChannelNames, InProcessSynchronization, MemoryBackend } from '@cachet/core';
-import { FaultInjectingTransport, nextEvent } from '@cachet/core/testing';
+import { FaultInjectingTransport, ManualScheduler, nextEvent } from '@cachet/core/testing';
 import { METRIC_NAMES, SPAN_NAMES } from '@cachet/opentelemetry';
 import { Telemetry } from '../support/telemetry';
 
@@ -14,6 +14,17 @@ class Reports {
   @Cache()
   label(id: number): string {
     return `label ${id}`;
+  }
+}
+
+class Prices {
+  down = false;
+  private version = 0;
+
+  @Cache({ ttl: 1_000, failSafe: { maxStale: 60_000 } })
+  async price(sku: string): Promise<number> {
+    if (this.down) throw new Error(`database down (${sku})`);
+    return ++this.version;
   }
 }
 
@@ -60,6 +71,25 @@ describe('instrumentCachet', () => {
       [{ 'cachet.namespace': 'reports', 'cachet.invalidation.source': 'local', 'cachet.invalidation.kind': 'tag' }, 2],
       [{ 'cachet.namespace': 'reports', 'cachet.invalidation.source': 'local', 'cachet.invalidation.kind': 'clear' }, 1],
     ]);
+  });
+
+  it('counts a call answered by an expired value as a stale request, beside the miss of its lookup', async () => {
+    const scheduler = new ManualScheduler();
+    const resilient = CachingService.create({ namespace: 'prices', scheduler, backend: new MemoryBackend({ clock: () => scheduler.now() }) });
+    const prices = resilient.bind(new Prices());
+    try {
+      expect(await prices.price('a')).toBe(1);
+      scheduler.advance(2_000);
+      prices.down = true;
+      expect(await prices.price('a')).toBe(1);
+      const origin = { 'cachet.namespace': 'prices', 'cachet.profile': 'default', 'cachet.class': 'Prices', 'cachet.method': 'price' };
+      expect(await telemetry.values(METRIC_NAMES.requests)).toEqual([
+        [{ ...origin, 'cache.request.type': 'miss' }, 2],
+        [{ ...origin, 'cache.request.type': 'stale' }, 1],
+      ]);
+    } finally {
+      await resilient.dispose();
+    }
   });
 
   it('reports the link going down and its state', async () => {
