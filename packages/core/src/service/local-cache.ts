@@ -51,7 +51,7 @@ export class LocalCache {
   /** After a miss: joins the load of `key` already running, or runs `execute` as a new one. */
   load(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.counters.misses++;
-    if (this.events.hears('miss')) this.events.emit('miss', { key, origin: settings.origin });
+    if (this.events.taps.miss.heard) this.events.emit('miss', { key, origin: settings.origin });
     const running = this.fence.joinable.get(key);
     if (running?.promise !== undefined) {
       const caller = currentScope();
@@ -101,7 +101,7 @@ export class LocalCache {
   /** Counts a hit on the entry `stored` under `key`, and hands it out as {@link LocalCache.served} does. */
   hit(key: string, stored: unknown, settings: CacheSettings): unknown {
     this.counters.hits++;
-    if (this.events.hears('hit')) this.events.emit('hit', { key, origin: settings.origin });
+    if (this.events.taps.hit.heard) this.events.emit('hit', { key, origin: settings.origin });
     return this.served(key, stored, settings);
   }
 
@@ -182,7 +182,7 @@ export class LocalCache {
         const { ttl, slidingExpiration } = this.secondLevel === undefined ? settings.entry : this.secondLevel.lifetime(load, settings.entry);
         this.backend.set(load.key, this.secondLevel === undefined ? stored : this.secondLevel.wrap(load, stored), { ttl, slidingExpiration, dependencies: load.dependencies });
         this.counters.sets++;
-        if (this.events.hears('set')) this.events.emit('set', { key: load.key, origin: settings.origin });
+        if (this.events.taps.set.heard) this.events.emit('set', { key: load.key, origin: settings.origin });
       } else {
         this.counters.fenced++;
         if (load.trace !== undefined) load.trace.fenced = true;
