@@ -54,14 +54,16 @@ export interface CachingServiceOptions {
    */
   readonly synchronization?: SynchronizationTransport | SynchronizationOptions;
   /**
-   * A shared second level under the memory cache (L1 + L2): `new RedisL2({...})`, or `{ store, ...options }`.
-   * An L1 miss of a method that returns a promise reads it before the method runs, and a load writes both
+   * A shared second level under the memory cache (L1 + L2): `new RedisL2({...})`, a factory that creates one
+   * for each service (`() => new RedisL2({...})`, the form for options shared by several services), or
+   * `{ store, ...options }`. A store instance serves one service at a time, as a backend does. An L1 miss of a method that returns a promise reads it before the method runs, and a load writes both
    * levels; synchronous methods stay in memory. When the store offers a bus of its own
    * ({@link SecondLevelCache.synchronization}) and no `synchronization` is given, that bus keeps the memory
    * caches coherent. See {@link SecondLevelOptions}.
    * @default none: memory only
+   * @throws {@link CacheConfigurationError} (`l2`) when the store instance already serves a service that is not disposed.
    */
-  readonly l2?: SecondLevelCache | SecondLevelOptions;
+  readonly l2?: SecondLevelCache | (() => SecondLevelCache) | SecondLevelOptions;
   /** Turns calls into keys. @default new DefaultKeyBuilder() */
   readonly keyBuilder?: KeyBuilder;
   /**
@@ -129,8 +131,8 @@ function resolveProfile(name: string, profile: CachingProfile, backend: CacheBac
   };
 }
 
-/** Backends that serve a service not yet disposed. */
-const claimedBackends = new WeakSet<CacheBackend>();
+/** Backends and second-level stores that serve a service not yet disposed. */
+const claimed = new WeakSet<object>();
 
 /** The backend the options give: the instance, or what the factory returns. */
 function createBackend(option: CachingServiceOptions['backend']): CacheBackend {
@@ -142,9 +144,25 @@ function createBackend(option: CachingServiceOptions['backend']): CacheBackend {
   }
 }
 
-/** Lets a disposed service's backend serve another service. */
-export function releaseBackend(backend: CacheBackend): void {
-  claimedBackends.delete(backend);
+/**
+ * Makes `instance` (a backend or a second-level store) serve one service: two services on one instance
+ * would share its entries (and a store's connection, which the first to be disposed closes).
+ */
+function claim(option: string, instance: object, factory: string): void {
+  if (claimed.has(instance)) {
+    throw new CacheConfigurationError(
+      option,
+      `this ${option} instance already serves another CachingService that is not disposed, and two services on one would share ` +
+        `${option === 'backend' ? 'entries' : 'its connection and its state'}. Pass a factory, \`${option}: ${factory}\`, which each service calls for its own, ` +
+        'or dispose the other service first.',
+    );
+  }
+}
+
+/** Lets a disposed service's backend and second-level store serve another service. */
+export function releaseForOtherServices(options: ResolvedCachingServiceOptions): void {
+  claimed.delete(options.backend);
+  if (options.l2 !== undefined) claimed.delete(options.l2.store);
 }
 
 /** Validates the options once, at construction, and fills in the defaults. */
@@ -175,14 +193,10 @@ export function resolveCachingServiceOptions(options: CachingServiceOptions): Re
   const synchronizationOption = options.synchronization ?? l2?.store.synchronization;
   const synchronization = synchronizationOption === undefined ? undefined : resolveSynchronizationOptions(synchronizationOption);
   // Claimed last, once every option is valid: a service that fails to construct claims nothing.
-  if (claimedBackends.has(backend)) {
-    throw new CacheConfigurationError(
-      'backend',
-      'this backend instance already serves another CachingService that is not disposed, and two services on one backend would share ' +
-        'entries. Pass a factory, `backend: () => new MemoryBackend()`, which each service calls for its own, or dispose the other service first.',
-    );
-  }
-  claimedBackends.add(backend);
+  claim('backend', backend, '() => new MemoryBackend()');
+  if (l2 !== undefined) claim('l2', l2.store, '() => new RedisL2({ ... })');
+  claimed.add(backend);
+  if (l2 !== undefined) claimed.add(l2.store);
   return {
     backend,
     profiles,

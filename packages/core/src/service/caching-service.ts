@@ -5,7 +5,7 @@ import { type SynchronizationSink, Synchronizer } from '../sync/synchronizer';
 import type { PeekingBackend } from './background-loads';
 import { type CapturedCall, captureCalls } from './call-capture';
 import { ambientService, runWithAmbient } from './ambient-service';
-import { type CachingServiceOptions, releaseBackend, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
+import { type CachingServiceOptions, releaseForOtherServices, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
 import { type CachingEventListener, type CachingEvents, EventHub } from './events';
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
@@ -207,7 +207,7 @@ export class CachingService {
       this.resilientCache?.dispose();
       await this.secondLevel?.link.close();
       this.local.clear();
-      releaseBackend(this.options.backend);
+      releaseForOtherServices(this.options);
     })();
     return this.disposal;
   }

@@ -5,8 +5,12 @@ import { type CacheSerializer, V8Serializer } from './value-serializer';
 
 /** The second level with its settings; pass a bare store to `CachingService.create({ l2 })` for every default. */
 export interface SecondLevelOptions {
-  /** The shared store: `new RedisL2({...})` from `@cachet/redis`. */
-  readonly store: SecondLevelCache;
+  /**
+   * The shared store: `new RedisL2({...})` from `@cachet/redis`, or a factory that creates one for each
+   * service (`() => new RedisL2({...})`): the form for options shared by several services, such as those of
+   * a framework module built into several applications. A store instance serves one service at a time.
+   */
+  readonly store: SecondLevelCache | (() => SecondLevelCache);
   /**
    * Turns values into bytes and back.
    * @default new V8Serializer(): v8's structured serialization, refusing class instances and functions
@@ -37,15 +41,26 @@ function isStore(value: unknown): value is SecondLevelCache {
   return typeof value === 'object' && value !== null && STORE_METHODS.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 }
 
+/** The store a factory returns; what it throws becomes a configuration error. */
+function createStore(factory: () => SecondLevelCache): unknown {
+  try {
+    return factory();
+  } catch (error) {
+    throw new CacheConfigurationError('l2.store', `the store factory threw (${String(error)}).`, { cause: error });
+  }
+}
+
 /**
  * Validates the `l2` option once, at construction.
  * @throws {@link CacheConfigurationError} naming the invalid option.
  */
-export function resolveSecondLevelOptions(l2: SecondLevelCache | SecondLevelOptions): ResolvedSecondLevelOptions {
-  const expected = `expected a SecondLevelCache (${STORE_METHODS.join(', ')}) such as new RedisL2({...})`;
+export function resolveSecondLevelOptions(l2: SecondLevelCache | (() => SecondLevelCache) | SecondLevelOptions): ResolvedSecondLevelOptions {
+  const expected = `expected a SecondLevelCache (${STORE_METHODS.join(', ')}) such as new RedisL2({...}), or a function that returns one`;
+  if (typeof l2 === 'function') return resolveSecondLevelOptions({ store: l2 });
   if (typeof l2 !== 'object' || l2 === null) throw new CacheConfigurationError('l2', `${expected}, or { store, ...options }, got ${describeOptionValue(l2)}.`);
   const options: SecondLevelOptions = isStore(l2) ? { store: l2 } : l2;
-  if (!isStore(options.store)) throw new CacheConfigurationError('l2.store', `${expected}, got ${describeOptionValue(options.store)}.`);
+  const store = typeof options.store === 'function' ? createStore(options.store) : options.store;
+  if (!isStore(store)) throw new CacheConfigurationError('l2.store', `${expected}, got ${describeOptionValue(store)}.`);
   const serializer = options.serializer ?? new V8Serializer();
   if (typeof serializer.serialize !== 'function' || typeof serializer.deserialize !== 'function') {
     throw new CacheConfigurationError('l2.serializer', 'expected a CacheSerializer (serialize and deserialize).');
@@ -54,5 +69,5 @@ export function resolveSecondLevelOptions(l2: SecondLevelCache | SecondLevelOpti
   if (!Number.isInteger(maxPendingInvalidations) || maxPendingInvalidations <= 0) {
     throw new CacheConfigurationError('l2.maxPendingInvalidations', `expected a positive integer, got ${describeOptionValue(maxPendingInvalidations)}.`);
   }
-  return { store: options.store, serializer, maxPendingInvalidations, scheduler: options.scheduler ?? realScheduler };
+  return { store, serializer, maxPendingInvalidations, scheduler: options.scheduler ?? realScheduler };
 }

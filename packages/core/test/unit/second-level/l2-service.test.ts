@@ -109,12 +109,14 @@ describe('CachingService with a second level', () => {
   it("uses the store's own bus when no synchronization is given, and an explicit one in its place", async () => {
     const own = new InProcessSynchronization();
     const explicit = new InProcessSynchronization();
-    const store = instances.l2.another();
+    // Two clients of one store, both offering the same bus: a store instance serves one service.
+    const [store, other] = [instances.l2.another(), instances.l2.another()];
     Object.assign(store, { synchronization: own });
+    Object.assign(other, { synchronization: own });
     const withOwn = CachingService.create({ l2: store });
     expect(withOwn.stats().sync).toBeDefined();
     const ownConnect = jest.spyOn(own, 'connect');
-    const withExplicit = CachingService.create({ l2: store, synchronization: explicit });
+    const withExplicit = CachingService.create({ l2: other, synchronization: explicit });
     await withExplicit.initialize();
     expect(ownConnect).not.toHaveBeenCalled();
     await Promise.all([withOwn.dispose(), withExplicit.dispose()]);
