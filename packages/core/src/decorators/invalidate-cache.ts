@@ -1,6 +1,7 @@
 import { DecoratorUsageError } from '../errors';
 import { CachingService } from '../service/caching-service';
 import type { CapturedCall } from '../service/call-capture';
+import { isPromiseLike } from '../service/local-cache';
 import type { CheckedInvalidateCache } from './invalidation-names';
 import { type InvalidationTarget, type ResolvedTarget, resolveTargets } from './invalidation-targets';
 import { type AnyMethod, readMethodDecoration } from './method-decoration';
@@ -8,10 +9,6 @@ import { preserveIdentity } from './preserve-identity';
 
 export type { CheckedInvalidateCache, InvalidateCacheDecorator } from './invalidation-names';
 export type { InvalidationMapping, InvalidationTarget, InvalidationTags } from './invalidation-targets';
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
 
 /**
  * After the decorated mutator returns (or its promise resolves), drops the cached entries it made stale,
