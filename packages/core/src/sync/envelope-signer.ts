@@ -1,4 +1,5 @@
-import { createHmac, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { HmacSha256 } from './hmac-sha256';
 
 /** What a signature adds to a message's JSON body before its closing brace: `,"g":"` and the digest, `"`. */
 const FIELD = ',"g":"';
@@ -21,12 +22,16 @@ export class EnvelopeSigner {
   /** Bytes a signature adds to a message: the batching limit leaves room for them. */
   static readonly overheadBytes = SUFFIX_CHARS;
 
+  private readonly keys: readonly HmacSha256[];
+
   /** @param keys the first signs; any of them verifies. At least one. */
-  constructor(private readonly keys: readonly KeyObject[]) {}
+  constructor(keys: readonly KeyObject[]) {
+    this.keys = keys.map((key) => new HmacSha256(key));
+  }
 
   /** `open`, an encoded message without its closing brace, closed and signed under the first key. */
   seal(open: string): string {
-    return `${open}${FIELD}${digest(this.keys[0] as KeyObject, open)}"}`;
+    return `${open}${FIELD}${(this.keys[0] as HmacSha256).digest(open, '}')}"}`;
   }
 
   /**
@@ -38,7 +43,7 @@ export class EnvelopeSigner {
     if (open < 1 || !payload.startsWith(FIELD, open) || !payload.endsWith('"}')) return undefined;
     const text = payload.slice(0, open);
     for (const key of this.keys) {
-      if (sameDigest(payload, open + FIELD.length, digest(key, text))) return `${text}}`;
+      if (sameDigest(payload, open + FIELD.length, key.digest(text, '}'))) return `${text}}`;
     }
     return undefined;
   }
@@ -52,9 +57,4 @@ function sameDigest(payload: string, at: number, expected: string): boolean {
   let difference = 0;
   for (let i = 0; i < DIGEST_CHARS; i++) difference |= payload.charCodeAt(at + i) ^ expected.charCodeAt(i);
   return difference === 0;
-}
-
-/** The base64url HMAC-SHA256 under `key` of `open` closed with its brace, without building that text. */
-function digest(key: KeyObject, open: string): string {
-  return createHmac('sha256', key).update(open).update('}').digest('base64url');
 }
