@@ -2,7 +2,7 @@ import { type CacheBackend, MISS } from '../backends/cache-backend';
 import type { Invalidation } from '../sync/envelope';
 import { addDependencies, closeScope, currentScope, type LoadScope, openScope, runInScope } from './caching-context';
 import type { EventHub } from './events';
-import { type Load, LoadFence } from './load-fence';
+import { addCaller, type Load, LoadFence } from './load-fence';
 import { endLoadTrace, loadTracing, returnedPromise, tracingLoads } from './load-tracing';
 import type { MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
@@ -52,10 +52,10 @@ export class LocalCache {
   load(key: string, settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown, args: ArrayLike<unknown>): unknown {
     this.counters.misses++;
     if (this.events.taps.miss.heard) this.events.emit('miss', { key, origin: settings.origin });
-    const running = this.fence.joinable.get(key);
+    const running = this.fence.joinable(key);
     if (running?.promise !== undefined) {
       const caller = currentScope();
-      if (caller !== undefined) running.callers.push(caller.load);
+      if (caller !== undefined) addCaller(running, caller.load);
       return settings.clone ? running.promise.then((value) => structuredClone(value)) : running.promise;
     }
     return this.run(key, settings, method, execute, args);
@@ -124,7 +124,7 @@ export class LocalCache {
 
   /** Whether a load of `key` is running that callers may join. */
   isLoading(key: string): boolean {
-    return this.fence.joinable.has(key);
+    return this.fence.joinable(key) !== undefined;
   }
 
   /** What a load runs: through the second level when it serves the call, else the method alone. */
@@ -143,7 +143,7 @@ export class LocalCache {
     const caller = currentScope();
     const load = this.fence.begin(key, tags);
     this.secondLevel?.begin(load);
-    if (caller !== undefined) load.callers.push(caller.load);
+    if (caller !== undefined) addCaller(load, caller.load);
     if (tracingLoads()) load.trace = { origin: settings.origin, key, cause, fenced: false, async: false };
     const scope: LoadScope = { load, objectKey: this.objectKeyOf };
     openScope();
@@ -169,7 +169,7 @@ export class LocalCache {
     );
     load.promise = promise;
     if (load.trace !== undefined) returnedPromise(load.trace);
-    this.fence.joinable.set(key, load);
+    this.fence.makeJoinable(load);
     return promise;
   }
 
@@ -191,10 +191,12 @@ export class LocalCache {
     } catch (error) {
       this.events.emit('error', { error, operation: `store ${load.key}`, origin: settings.origin });
     } finally {
-      for (const caller of load.callers) {
-        addDependencies(caller, [load.key]);
-        addDependencies(caller, load.dependencies);
-        this.secondLevel?.usedLoad(caller, load);
+      if (load.callers !== undefined) {
+        for (const caller of load.callers) {
+          addDependencies(caller, [load.key]);
+          addDependencies(caller, load.dependencies);
+          this.secondLevel?.usedLoad(caller, load);
+        }
       }
       this.endLoad(load);
     }
