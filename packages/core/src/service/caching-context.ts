@@ -23,7 +23,7 @@ let disableQueued = false;
 let syncScope: LoadScope | null | undefined;
 /** The open load that runs without the storage, if any: there is never more than one. */
 let lone: LoadScope | undefined;
-/** Set for good once a call was placed by elimination: from then on every load runs in the storage. */
+/** Set once a call was placed by elimination: until the process is idle, every load runs in the storage. */
 let storeEveryLoad = false;
 
 /**
@@ -37,7 +37,8 @@ let storeEveryLoad = false;
  * that neither its synchronous scope nor the storage places then comes, if from any load, from that lone
  * load's body: {@link currentScope} counts it there. That may count a call from elsewhere too (another
  * request's hit while the lone load awaits), which only makes its entry go more often than needed, never
- * stay longer; and it switches every later load to the storage, so that this happens to one load only.
+ * stay longer; and it switches every later load to the storage until no load is open at a turn of the
+ * event loop, so that this happens to one load per busy period.
  */
 export function runInScope<T>(scope: LoadScope, execute: () => T): T {
   const outer = syncScope;
@@ -76,7 +77,10 @@ export function closeScope(): void {
 
 function disableWhenIdle(): void {
   disableQueued = false;
-  if (openScopes === 0) scopes.disable();
+  if (openScopes === 0) {
+    scopes.disable();
+    storeEveryLoad = false;
+  }
 }
 
 /** The load scope of the innermost cached method running in this async flow, if any. */
