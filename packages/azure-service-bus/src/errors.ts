@@ -5,6 +5,7 @@ import { CachetError } from '@cachet/core';
  * Listen right on the topic or subscription.
  */
 export class ServiceBusUnauthorizedError extends CachetError {
+  declare readonly code: 'E_AZURE_UNAUTHORIZED';
   /** The entity that was refused, such as `invalidations` or `invalidations/Subscriptions/app-1`. */
   readonly entity: string;
 
@@ -21,6 +22,7 @@ export class ServiceBusUnauthorizedError extends CachetError {
 
 /** The automatic subscription strategy needs the Manage right, and the credentials do not have it. */
 export class ServiceBusManageRightError extends CachetError {
+  declare readonly code: 'E_AZURE_MANAGE_RIGHT';
   /** The topic whose subscription could not be created. */
   readonly topic: string;
 
@@ -38,6 +40,7 @@ export class ServiceBusManageRightError extends CachetError {
 
 /** The topic, or the subscription given for the manual strategy, does not exist. */
 export class ServiceBusEntityNotFoundError extends CachetError {
+  declare readonly code: 'E_AZURE_NOT_FOUND';
   /** The missing entity, such as `invalidations` or `invalidations/Subscriptions/app-1`. */
   readonly entity: string;
 
@@ -52,6 +55,7 @@ export class ServiceBusEntityNotFoundError extends CachetError {
  * invalidations are lost. Reported as a warning, not thrown.
  */
 export class SharedSubscriptionWarning extends CachetError {
+  declare readonly code: 'E_AZURE_SHARED_SUBSCRIPTION';
   /** The subscription that has more than one consumer. */
   readonly subscription: string;
 
@@ -68,6 +72,7 @@ export class SharedSubscriptionWarning extends CachetError {
 
 /** `close()` could not delete the subscription the automatic strategy created; auto-delete-on-idle will remove it. */
 export class SubscriptionCleanupWarning extends CachetError {
+  declare readonly code: 'E_AZURE_CLEANUP';
   constructor(entity: string, autoDeleteOnIdleMs: number, options?: { cause?: unknown }) {
     super(
       'E_AZURE_CLEANUP',
@@ -75,5 +80,15 @@ export class SubscriptionCleanupWarning extends CachetError {
         `${Math.round(autoDeleteOnIdleMs / 1000)} s without a receiver (autoDeleteOnIdleMs).`,
       options,
     );
+  }
+}
+
+declare module '@cachet/core' {
+  interface CachetErrorCodes {
+    E_AZURE_UNAUTHORIZED: ServiceBusUnauthorizedError;
+    E_AZURE_MANAGE_RIGHT: ServiceBusManageRightError;
+    E_AZURE_NOT_FOUND: ServiceBusEntityNotFoundError;
+    E_AZURE_SHARED_SUBSCRIPTION: SharedSubscriptionWarning;
+    E_AZURE_CLEANUP: SubscriptionCleanupWarning;
   }
 }

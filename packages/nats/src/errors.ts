@@ -18,6 +18,7 @@ export class NatsSynchronizationOptionError extends CacheConfigurationError {
  * what to do about the messages missed.
  */
 export class NatsConnectionLostError extends CachetError {
+  declare readonly code: 'E_NATS_CONNECTION_LOST';
   /** The subject whose subscription was interrupted. */
   readonly subject: string;
 
@@ -29,5 +30,11 @@ export class NatsConnectionLostError extends CachetError {
       { cause },
     );
     this.subject = subject;
+  }
+}
+
+declare module '@cachet/core' {
+  interface CachetErrorCodes {
+    E_NATS_CONNECTION_LOST: NatsConnectionLostError;
   }
 }

@@ -17,6 +17,7 @@ export class PostgresSynchronizationOptionError extends CacheConfigurationError 
  * opens a new one. This error is the `reason` handed to the engine.
  */
 export class PostgresListenerLostError extends CachetError {
+  declare readonly code: 'E_POSTGRES_LISTENER_LOST';
   /** The channel that was listened on. */
   readonly channel: string;
 
@@ -29,5 +30,11 @@ export class PostgresListenerLostError extends CachetError {
       { cause },
     );
     this.channel = channel;
+  }
+}
+
+declare module '@cachet/core' {
+  interface CachetErrorCodes {
+    E_POSTGRES_LISTENER_LOST: PostgresListenerLostError;
   }
 }

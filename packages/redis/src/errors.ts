@@ -17,6 +17,7 @@ export class RedisSynchronizationOptionError extends CacheConfigurationError {
  * handed to the synchronization engine, which decides what to do about the messages missed.
  */
 export class RedisSubscriptionLostError extends CachetError {
+  declare readonly code: 'E_REDIS_SUBSCRIPTION_LOST';
   /** The pub/sub channel whose subscription was lost. */
   readonly channel: string;
 
@@ -38,6 +39,7 @@ export class RedisSubscriptionLostError extends CachetError {
  * ioredis reconnects on its own.
  */
 export class RedisL2LinkLostError extends CachetError {
+  declare readonly code: 'E_REDIS_L2_LINK_LOST';
   constructor(where: string, cause: Error | undefined) {
     super(
       'E_REDIS_L2_LINK_LOST',
@@ -61,5 +63,12 @@ export function messageOf(error: unknown): string {
 export class RedisL2OptionError extends CacheConfigurationError {
   constructor(option: string, problem: string) {
     super(`RedisL2.${option}`, problem);
+  }
+}
+
+declare module '@cachet/core' {
+  interface CachetErrorCodes {
+    E_REDIS_SUBSCRIPTION_LOST: RedisSubscriptionLostError;
+    E_REDIS_L2_LINK_LOST: RedisL2LinkLostError;
   }
 }
