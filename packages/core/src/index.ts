@@ -16,6 +16,7 @@ export type { CachingProfile, CachingProfileSwitches, CachingServiceOptions } fr
 export type { AbsoluteExpiration, ExpirationOptions, SlidingExpiration } from './service/expiration-options';
 export type { FailSafeOptions, ResilienceOptions, TimeoutOptions } from './service/resilience-options';
 export type { BackgroundOrigin, ResilienceEventBase, ResilienceEvents, ResilienceStats, StaleReason } from './service/resilience-events';
+export type { SecondLevelEvents } from './service/second-level-events';
 export { type CachingEventListener, type CachingEvents, diagnosticsChannelNames, type EventOrigin } from './service/events';
 export { LOAD_TRACING_CHANNEL, type LoadContext } from './service/load-tracing';
 export type { CachingStats, SecondLevelStats } from './service/stats';

@@ -20,6 +20,8 @@ export const METRIC_NAMES = {
   gaps: 'cachet.bus.gaps',
   linkUp: 'cachet.bus.link.up',
   linkDowns: 'cachet.bus.link.downs',
+  l2LinkUp: 'cachet.l2.link.up',
+  l2LinkDowns: 'cachet.l2.link.downs',
 } as const;
 
 /** The item counts of an invalidation by kind: one per key, one per tag or dependency, one per clear. */
@@ -46,6 +48,8 @@ export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions,
   const linkDowns = meter.createCounter(METRIC_NAMES.linkDowns, { description: 'Times the bus link went down.', unit: '{outage}', valueType: ValueType.INT });
   const entries = meter.createObservableUpDownCounter(METRIC_NAMES.entries, { description: 'Entries held by the services of a namespace seen since instrumentation began.', unit: '{entry}', valueType: ValueType.INT });
   const linkUp = meter.createObservableGauge(METRIC_NAMES.linkUp, { description: "1 while the bus links of a namespace's synchronized services here are all up, 0 otherwise.", unit: '1', valueType: ValueType.INT });
+  const l2LinkDowns = meter.createCounter(METRIC_NAMES.l2LinkDowns, { description: 'Times the link to the second level went down.', unit: '{outage}', valueType: ValueType.INT });
+  const l2LinkUp = meter.createObservableGauge(METRIC_NAMES.l2LinkUp, { description: "1 while the second levels of a namespace's services here are all usable, 0 otherwise.", unit: '1', valueType: ValueType.INT });
 
   entries.addCallback((result) => {
     for (const [attributes, total] of services.byNamespace((service) => service.stats().entries, (sum, entries) => sum + entries)) result.observe(total, attributes);
@@ -54,6 +58,13 @@ export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions,
     const state = (service: CachingService): number | undefined => {
       const sync = service.stats().sync?.state;
       return sync === undefined || sync === 'closed' ? undefined : Number(sync === 'up');
+    };
+    for (const [attributes, up] of services.byNamespace(state, Math.min)) result.observe(up, attributes);
+  });
+  l2LinkUp.addCallback((result) => {
+    const state = (service: CachingService): number | undefined => {
+      const l2 = service.stats().l2?.state;
+      return l2 === undefined ? undefined : Number(l2 === 'up');
     };
     for (const [attributes, up] of services.byNamespace(state, Math.min)) result.observe(up, attributes);
   });
@@ -86,6 +97,10 @@ export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions,
   subscriptions.event('sync-down', (event) => {
     services.note(event.origin);
     linkDowns.add(1, originAttributes(event.origin));
+  });
+  subscriptions.event('l2-down', (event) => {
+    services.note(event.origin);
+    l2LinkDowns.add(1, originAttributes(event.origin));
   });
 
   const started = new WeakMap<LoadContext, number>();

@@ -2,6 +2,7 @@ import { type Channel, channel } from 'node:diagnostics_channel';
 import type { EvictionReason } from '../backends/cache-backend';
 import type { SynchronizationEvents } from '../sync/synchronization-events';
 import type { ResilienceEvents } from './resilience-events';
+import type { SecondLevelEvents } from './second-level-events';
 import type { CachingService } from './caching-service';
 
 /**
@@ -22,7 +23,7 @@ export interface EventOrigin {
 }
 
 /** The events of a service, without their {@link EventOrigin}. */
-interface ServiceEventPayloads extends SynchronizationEvents, ResilienceEvents {
+interface ServiceEventPayloads extends SynchronizationEvents, ResilienceEvents, SecondLevelEvents {
   /** A cached method or `getOrSet` found a live entry. */
   hit: { readonly key: string };
   /** No live entry: the method runs (or joins a run already in flight). */
@@ -80,6 +81,8 @@ const EVENTS: { readonly [E in keyof ServiceEventPayloads]-?: true } = {
   'eager-refresh': true,
   'auto-reload': true,
   'background-error': true,
+  'l2-down': true,
+  'l2-up': true,
 };
 const EVENT_NAMES = Object.keys(EVENTS) as (keyof CachingEvents)[];
 

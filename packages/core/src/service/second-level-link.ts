@@ -10,6 +10,10 @@ const MAX_RETRY_DELAY_MS = 5_000;
 export interface SecondLevelLinkHooks {
   /** The store serves again after an outage: the first level must be cleared before it is used with it. */
   recovered(): void;
+  /** The link went down after having been up. */
+  down(reason: Error): void;
+  /** The link is up again after {@link SecondLevelLinkHooks.down}, `downForMs` later. */
+  up(downForMs: number): void;
   /** An operation failed; the service reports it. */
   error(error: unknown, operation: string): void;
 }
@@ -30,11 +34,13 @@ export class SecondLevelLink {
   private readonly pending = { keys: new Set<string>(), dependencies: new Set<string>(), all: false };
   private retry: { timer: TimerHandle | undefined; delayMs: number } = { timer: undefined, delayMs: INITIAL_RETRY_DELAY_MS };
   private replaying = false;
+  /** When the link last went down from up (scheduler time); `undefined` while up, and before the first up. */
+  private downSince: number | undefined = undefined;
 
   readonly listener: SecondLevelListener = {
-    down: () => {
+    down: (reason) => {
       this.storeUp = false;
-      if (this.state === 'up') this.state = 'recovering';
+      this.wentDown(reason);
       this.cancelRetry();
     },
     up: () => {
@@ -87,10 +93,7 @@ export class SecondLevelLink {
     } catch (error) {
       this.hooks.error(error, invalidation.all ? 'l2 clear' : 'l2 invalidate');
       this.defer(invalidation);
-      if (this.state === 'up') {
-        this.state = 'recovering';
-        this.scheduleRetry();
-      }
+      if (this.wentDown(error instanceof Error ? error : new Error(String(error)))) this.scheduleRetry();
     }
   }
 
@@ -99,6 +102,15 @@ export class SecondLevelLink {
     this.state = 'closed';
     this.cancelRetry();
     await this.store.close();
+  }
+
+  /** Takes an up link down (the store is used again only once recovered); whether it was up. */
+  private wentDown(reason: Error): boolean {
+    if (this.state !== 'up') return false;
+    this.state = 'recovering';
+    this.downSince = this.options.scheduler.now();
+    this.hooks.down(reason);
+    return true;
   }
 
   private defer(invalidation: Invalidation): void {
@@ -138,6 +150,10 @@ export class SecondLevelLink {
       this.retry.delayMs = INITIAL_RETRY_DELAY_MS;
       this.hooks.recovered();
       this.state = 'up';
+      if (this.downSince !== undefined) {
+        this.hooks.up(this.options.scheduler.now() - this.downSince);
+        this.downSince = undefined;
+      }
     } finally {
       this.replaying = false;
     }

@@ -1,7 +1,7 @@
 import { hasSubscribers } from 'node:diagnostics_channel';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { Cache, CachingService, diagnosticsChannelNames, InProcessSynchronization, MemoryBackend } from '@cachet/core';
-import { FaultInjectingTransport, ManualScheduler, nextEvent } from '@cachet/core/testing';
+import { FaultInjectingTransport, ManualScheduler, MemorySecondLevel, nextEvent } from '@cachet/core/testing';
 import { METRIC_NAMES, SPAN_NAMES } from '@cachet/opentelemetry';
 import { Telemetry } from '../support/telemetry';
 
@@ -103,6 +103,24 @@ describe('instrumentCachet', () => {
     expect(await telemetry.values(METRIC_NAMES.linkDowns)).toEqual([[{ 'cachet.namespace': 'linked' }, 1]]);
     expect(await telemetry.values(METRIC_NAMES.linkUp)).toEqual([[{ 'cachet.namespace': 'linked' }, 0]]);
     await synchronized.dispose();
+  });
+
+  it('reports the second level going down and its state', async () => {
+    const store = new MemorySecondLevel();
+    const layered = CachingService.create({ namespace: 'layered', l2: store });
+    await layered.initialize();
+    await layered.getOrSet('k', async () => 1);
+    expect(await telemetry.values(METRIC_NAMES.l2LinkUp)).toEqual([[{ 'cachet.namespace': 'layered' }, 1]]);
+    const down = nextEvent(layered, 'l2-down');
+    store.setAvailable(false);
+    await down;
+    expect(await telemetry.values(METRIC_NAMES.l2LinkDowns)).toEqual([[{ 'cachet.namespace': 'layered' }, 1]]);
+    expect(await telemetry.values(METRIC_NAMES.l2LinkUp)).toEqual([[{ 'cachet.namespace': 'layered' }, 0]]);
+    const up = nextEvent(layered, 'l2-up');
+    store.setAvailable(true);
+    await up;
+    expect(await telemetry.values(METRIC_NAMES.l2LinkUp)).toEqual([[{ 'cachet.namespace': 'layered' }, 1]]);
+    await layered.dispose();
   });
 
   it('unsubscribes when stopped, so that core publishes nothing again', async () => {

@@ -23,6 +23,13 @@ describe('RedisL2 when Redis is killed and restarted', () => {
     expect(await a.catalogue.getProduct(1)).toBe('v1');
     expect(await b.catalogue.getProduct(1)).toBe('v1');
     expect(b.catalogue.runs.product).toBe(0);
+    // What each service reports of its link to the second level.
+    const reported = [a, b].map(({ service }) => {
+      const seen: string[] = [];
+      service.on('l2-down', () => seen.push('down'));
+      service.on('l2-up', ({ downForMs }) => seen.push(downForMs > 0 ? 'up' : 'up after 0 ms'));
+      return seen;
+    });
 
     // Traffic on both instances, all along; every read is recorded with whether recovery was complete.
     let traffic = true;
@@ -51,6 +58,11 @@ describe('RedisL2 when Redis is killed and restarted', () => {
     expect(await b.catalogue.getOffer(2)).toBe('offer for other, changed');
     expect(a.service.stats().l2).toMatchObject({ state: 'up', pendingInvalidations: 0 });
     expect(a.service.stats().l2?.skipped).toBeGreaterThan(0); // v2's load, while Redis was down
+    for (const seen of reported) {
+      // Down, then up; reconnection attempts may make it flap, but never report one state twice running.
+      expect([seen[0], seen.at(-1)]).toEqual(['down', 'up']);
+      expect(seen.join()).not.toMatch(/down,down|up,up|after 0/);
+    }
 
     async function outageAndRecovery(): Promise<void> {
       await redis.server.stop();

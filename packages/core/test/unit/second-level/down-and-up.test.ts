@@ -63,6 +63,30 @@ describe('when the second level is down', () => {
     expect(await a.shop.getProduct(1)).toBe('desk lamp');
   });
 
+  it('reports l2-down once per outage, whichever way it is noticed, and l2-up with how long it lasted', async () => {
+    const scheduler = new ManualScheduler();
+    const a = await instances.create({ l2: { scheduler } });
+    const seen: string[] = [];
+    a.service.on('l2-down', ({ reason, origin }) => seen.push(`down: ${reason.message} (${origin.namespace})`));
+    a.service.on('l2-up', ({ downForMs }) => seen.push(`up after ${downForMs} ms`));
+
+    a.l2.setAvailable(false);
+    await a.shop.updateProduct(1, 'lamp'); // refused while down: the same outage
+    await scheduler.advance(300);
+    a.l2.setAvailable(true);
+    await flushMicrotasks();
+    expect(seen).toEqual([expect.stringMatching(/^down: .*unavailable.* \(cachet\)$/), 'up after 300 ms']);
+
+    // An invalidation the store refused, with no report from it: an outage too.
+    seen.length = 0;
+    jest.spyOn(a.l2, 'invalidate').mockRejectedValueOnce(new Error('connection reset'));
+    await a.shop.updateProduct(1, 'desk lamp');
+    await flushMicrotasks();
+    await scheduler.advance(50);
+    expect(seen).toEqual(['down: connection reset (cachet)', 'up after 50 ms']);
+    expect(a.service.stats().l2).toMatchObject({ state: 'up' });
+  });
+
   it('falls back to the method when a read fails, and the caller sees nothing of it', async () => {
     const a = await instances.create();
     instances.db.set(1, 'lamp');
