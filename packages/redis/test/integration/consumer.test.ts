@@ -16,13 +16,15 @@ import { assertPostgresReachable, DATABASE_URL } from '../../../postgres/test/su
 // polyfill, each ioredis major with each module system and each TypeScript), rather than the full product.
 // Every application runs both connection kinds: a URL, and its own ioredis clients. The first two, which differ
 // in every setting, also run the story over Azure Service Bus (against the package's local test peer),
-// PostgreSQL and NATS, from a URL and from a pg.Pool or NATS connection of their own: a cell's extra packages
-// cost little more than its npm install, which it pays anyway.
+// PostgreSQL and NATS, from a URL and from a pg.Pool or NATS connection of their own, and the OpenTelemetry
+// instrumentation with the SDK: a cell's extra packages cost little more than its npm install, which it pays
+// anyway.
 const everyTransport = ['azure', 'postgres', 'nats'] as const;
 const cells: readonly ConsumerCell[] = [
-  { module: 'ESM', decorators: 'standard decorators', typescript: 7, ioredis: '^6', node: 24, transports: everyTransport },
+  // Also the OpenTelemetry instrumentation, from ESM and from CommonJS.
+  { module: 'ESM', decorators: 'standard decorators', typescript: 7, ioredis: '^6', node: 24, transports: [...everyTransport, 'opentelemetry'] },
   // Also the Nest module, as `nest new` sets an application up: CommonJS loading Nest 12's ES modules with require().
-  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '5.3.0', node: 20, transports: [...everyTransport, 'nestjs'] },
+  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '5.3.0', node: 20, transports: [...everyTransport, 'nestjs', 'opentelemetry'] },
   { module: 'ESM', decorators: 'experimentalDecorators', typescript: 7, ioredis: '^5', node: 22, transports: [] },
   { module: 'CommonJS', decorators: 'standard decorators', typescript: 7, ioredis: '6.0.0', node: 22, transports: [] },
   { module: 'ESM', decorators: 'standard decorators', typescript: 6, ioredis: '^6', node: 20, transports: [] },
@@ -63,6 +65,7 @@ beforeAll(async () => {
     postgres: packed.get('@cachet/postgres')!,
     nats: packed.get('@cachet/nats')!,
     nestjs: packed.get('@cachet/nestjs')!,
+    opentelemetry: packed.get('@cachet/opentelemetry')!,
   };
   const servers = { redisUrl: REDIS_URL, serviceBus: peer.connectionString(), databaseUrl: DATABASE_URL, natsUrl: NATS_URL };
   const binaries = new Map(nodes);
@@ -88,6 +91,14 @@ const expectedStories = {
   postgres: bothConnections('still open'),
   nats: bothConnections('open'),
   nestjs: { seen: ['lamp', 'lamp', 'desk'], loads: 2, separate: true },
+  // The story's calls: misses of getProduct(1) on each instance, its hit, the other's miss after the rename,
+  // describe()'s miss then hit; the rename invalidates here and arrives at the other instance.
+  opentelemetry: {
+    story: coherent.seen,
+    requests: { hit: 2, miss: 4 },
+    invalidations: { local: 1, remote: 1 },
+    spans: ['cachet.invalidation.apply', 'cachet.load', 'cachet.publish'],
+  },
 };
 
 describe.each(cells.map((cell) => [describeCell(cell), cell] as const))('an application on the packed packages: %s', (_label, cell) => {

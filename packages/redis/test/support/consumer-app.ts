@@ -39,6 +39,7 @@ export interface Tarballs {
   readonly postgres: string;
   readonly nats: string;
   readonly nestjs: string;
+  readonly opentelemetry: string;
 }
 
 /** Where the applications find their servers. */
@@ -71,6 +72,17 @@ const transports = {
   nats: {
     label: 'NATS',
     dependencies: (tarballs) => ({ '@cachet/nats': `file:${tarballs.nats}`, '@nats-io/transport-node': '^3.4.0', '@nats-io/nats-core': '^3.4.0' }),
+    devDependencies: {},
+  },
+  // Not a transport: the OpenTelemetry instrumentation, with the SDK, in its own story over Redis.
+  opentelemetry: {
+    label: 'OpenTelemetry',
+    dependencies: (tarballs) => ({
+      '@cachet/opentelemetry': `file:${tarballs.opentelemetry}`,
+      '@opentelemetry/api': '~1.9.0',
+      '@opentelemetry/sdk-metrics': '^2.12.1',
+      '@opentelemetry/sdk-trace-base': '^2.12.1',
+    }),
     devDependencies: {},
   },
   // Not a transport: the Nest module, in its own story over Redis; for experimentalDecorators cells only.
