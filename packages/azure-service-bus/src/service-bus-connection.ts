@@ -1,6 +1,6 @@
 import type { ProcessErrorArgs, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusSender } from '@azure/service-bus';
 import { SynchronizationError, type CachetError, type TransportConnection, type TransportListener } from '@cachet/core';
-import { AutomaticSubscription } from './automatic-subscription';
+import { AutomaticSubscription, PROBE_FOR_PROPERTY } from './automatic-subscription';
 import { openClients, type ServiceBusClients } from './clients';
 import { ENTITY_NOT_FOUND, receiverError, senderError, serviceBusCode, TRANSPORT_NAME } from './error-mapping';
 import { SubscriptionCleanupWarning } from './errors';
@@ -19,6 +19,11 @@ export class ServiceBusConnection implements TransportConnection {
   private closing: Promise<void> | undefined;
   private stopReceiving: (() => Promise<void>) | undefined;
   private receiver: ServiceBusReceiver | undefined;
+  /**
+   * With the automatic strategy: publishes a probe that only this instance's subscription takes (its rule
+   * drops probes addressed to others). A manual subscription takes every message, so there is none.
+   */
+  probe: ((payload: string) => Promise<void>) | undefined = undefined;
 
   private constructor(
     private readonly options: ResolvedServiceBusOptions,
@@ -61,6 +66,7 @@ export class ServiceBusConnection implements TransportConnection {
       const automatic = new AutomaticSubscription(this.clients.administration(), this.options.topic, this.options.autoDeleteOnIdleMs);
       await automatic.create();
       this.automatic = automatic; // only now is there a subscription for close() to delete
+      this.probe = (payload) => this.send(payload, { [PROBE_FOR_PROPERTY]: automatic.name });
     }
     await this.startReceiving();
   }
@@ -101,13 +107,18 @@ export class ServiceBusConnection implements TransportConnection {
   }
 
   /** Publishes one payload with the configured time-to-live; rejects when Service Bus did not accept it. */
-  async publish(payload: string): Promise<void> {
+  publish(payload: string): Promise<void> {
+    return this.send(payload, undefined);
+  }
+
+  private async send(payload: string, applicationProperties: Record<string, string> | undefined): Promise<void> {
     if (this.closing) throw new SynchronizationError('E_SYNC_PUBLISH', TRANSPORT_NAME, 'cannot publish: this connection is closed.');
     await this.sender.sendMessages({
       // Bytes, not a string body: the SDK would JSON-encode a string, and other tools read UTF-8 text as it is.
       body: Buffer.from(payload, 'utf8'),
       contentType: 'text/plain; charset=utf-8',
       timeToLive: this.options.timeToLiveMs,
+      ...(applicationProperties === undefined ? {} : { applicationProperties }),
     });
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityStore, SubscriptionRecord } from './entities';
 import { checkSasToken, covers, type PeerPolicies } from './sas';
+import { parseSqlFilter, type MessageFilter } from './sql-filter';
 
 const SB_NS = 'http://schemas.microsoft.com/netservices/2010/10/servicebus/connect';
 
@@ -56,11 +57,21 @@ function handle(store: EntityStore, policies: PeerPolicies, request: IncomingMes
       return { status: 200, body: record ? entryXml(record) : emptyFeedXml() };
     }
     case 'PUT': {
+      // The rule a subscription is created with (DefaultRuleDescription), else the TrueFilter.
+      const sqlFilter = unescapeXml(element(body, 'SqlExpression') ?? '1=1');
+      let accepts: MessageFilter;
+      try {
+        accepts = parseSqlFilter(sqlFilter);
+      } catch (error) {
+        return { status: 400, body: errorXml(400, (error as Error).message) };
+      }
       const created = store.createSubscription({
         topic,
         name,
         autoDeleteOnIdle: element(body, 'AutoDeleteOnIdle') ?? 'P10675199DT2H48M5.4775807S',
         defaultMessageTimeToLive: element(body, 'DefaultMessageTimeToLive') ?? 'P10675199DT2H48M5.4775807S',
+        sqlFilter,
+        accepts,
       });
       if (!created) return { status: 409, body: errorXml(409, `The messaging entity '${topic}/Subscriptions/${name}' already exists. SubCode=40900.`) };
       return { status: 201, body: entryXml(created) };
@@ -76,6 +87,10 @@ function handle(store: EntityStore, policies: PeerPolicies, request: IncomingMes
 
 function element(xml: string, name: string): string | undefined {
   return new RegExp(`<(?:\\w+:)?${name}[^>]*>([^<]*)</`).exec(xml)?.[1];
+}
+
+function unescapeXml(text: string): string {
+  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name] as string);
 }
 
 function escapeXml(text: string): string {

@@ -147,7 +147,7 @@ export class AmqpServer {
     try {
       const format = (context as EventContext & { format?: number }).format;
       for (const message of unpackTransfer(context.message as never, format)) {
-        this.store.publish(address, message.encoded, message.ttlMs);
+        this.store.publish(address, message);
       }
       delivery?.accept();
     } catch (error) {

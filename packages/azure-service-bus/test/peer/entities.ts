@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { IncomingTopicMessage } from './batch-format';
 import { parseIsoDuration } from './iso-duration';
+import type { MessageFilter } from './sql-filter';
 
 /** Something attached to a subscription that takes messages: a receiver link of the AMQP server. */
 export interface Consumer {
@@ -23,6 +25,10 @@ export interface SubscriptionRecord {
   readonly name: string;
   readonly autoDeleteOnIdle: string;
   readonly defaultMessageTimeToLive: string;
+  /** The SQL expression of the subscription's rule (`1=1`, the TrueFilter, unless it was created with one). */
+  readonly sqlFilter: string;
+  /** What that rule accepts. */
+  readonly accepts: MessageFilter;
   readonly createdAt: Date;
 }
 
@@ -170,12 +176,13 @@ export class EntityStore extends EventEmitter<EntityEvents> {
     this.emit('consumer-detached', sub.record.topic, sub.record.name);
   }
 
-  /** Copies one encoded message to every subscription of the topic and delivers what can be delivered. */
-  publish(topic: string, encoded: Buffer, ttlMs: number | undefined): void {
+  /** Copies one message to every subscription of the topic whose rule accepts it, and delivers what can be delivered. */
+  publish(topic: string, { encoded, ttlMs, properties }: IncomingTopicMessage): void {
     const subs = this.topics.get(topic.toLowerCase());
     if (!subs) return;
     const expiresAt = Date.now() + (ttlMs && ttlMs > 0 ? Math.min(ttlMs, this.defaultTtlMs) : this.defaultTtlMs);
     for (const sub of subs.values()) {
+      if (!sub.record.accepts(properties)) continue;
       sub.queue.push({ encoded, expiresAt });
       sub.pump();
     }

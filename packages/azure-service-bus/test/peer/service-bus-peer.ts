@@ -60,7 +60,7 @@ export class ServiceBusTestPeer {
     this.policies = new Map(Object.entries(policies).map(([name, p]) => [name, { key: p.key, rights: new Set(p.rights) }]));
     this.entities = new EntityStore(options.topics ?? ['invalidations'], options.defaultMessageTimeToLiveMs ?? 30_000, options.createTopicsOnDemand ?? false);
     for (const sub of options.subscriptions ?? []) {
-      this.entities.createSubscription({ ...sub, autoDeleteOnIdle: 'P10675199DT2H48M5.4775807S', defaultMessageTimeToLive: 'PT30S' });
+      this.entities.createSubscription({ ...sub, autoDeleteOnIdle: 'P10675199DT2H48M5.4775807S', defaultMessageTimeToLive: 'PT30S', sqlFilter: '1=1', accepts: () => true });
     }
     this.logError = options.logError ?? ((where, error) => console.error(`[service-bus-peer] ${where}:`, error));
     this.amqp = new AmqpServer(this.entities, this.policies, this.logError);
