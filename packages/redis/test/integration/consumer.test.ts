@@ -28,6 +28,8 @@ const cells: readonly ConsumerCell[] = [
   { module: 'ESM', decorators: 'experimentalDecorators', typescript: 7, ioredis: '^5', node: 22, transports: [] },
   { module: 'CommonJS', decorators: 'standard decorators', typescript: 7, ioredis: '6.0.0', node: 22, transports: [] },
   { module: 'ESM', decorators: 'standard decorators', typescript: 6, ioredis: '^6', node: 20, transports: [] },
+  // The Nest module on the previous major of Nest, as `nest new` set an application up then.
+  { module: 'CommonJS', decorators: 'experimentalDecorators', typescript: 6, ioredis: '^6', node: 24, transports: ['nestjs11'] },
 ];
 /** Applications built at once: installs wait on the network and disk as much as on the 2 cores. */
 const PARALLEL = 2;
@@ -91,6 +93,7 @@ const expectedStories = {
   postgres: bothConnections('still open'),
   nats: bothConnections('open'),
   nestjs: { seen: ['lamp', 'lamp', 'desk'], loads: 2, separate: true },
+  nestjs11: { seen: ['lamp', 'lamp', 'desk'], loads: 2, separate: true },
   // The story's calls: misses of getProduct(1) on each instance, its hit, the other's miss after the rename,
   // describe()'s miss then hit; the rename invalidates here and arrives at the other instance.
   opentelemetry: {
@@ -112,6 +115,8 @@ describe.each(cells.map((cell) => [describeCell(cell), cell] as const))('an appl
       node: expect.stringMatching(new RegExp(`^v${cell.node}\\.`)),
       typescript: expect.stringMatching(new RegExp(`^${cell.typescript}\\.`)),
       ioredis: cell.ioredis.startsWith('^') ? expect.stringMatching(new RegExp(`^${cell.ioredis.slice(1)}\\.`)) : cell.ioredis,
+      ...(cell.transports.includes('nestjs') ? { nest: expect.stringMatching(/^12\./) } : {}),
+      ...(cell.transports.includes('nestjs11') ? { nest: expect.stringMatching(/^11\./) } : {}),
     });
   }, 300_000);
 });

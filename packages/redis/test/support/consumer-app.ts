@@ -56,6 +56,25 @@ interface TransportSetup {
   readonly label: string;
   readonly dependencies: (tarballs: Tarballs) => Record<string, string>;
   readonly devDependencies: Record<string, string>;
+  /** The story's fixture, when it is not the one named as the transport. */
+  readonly fixture?: string;
+}
+
+/** The Nest module's story with one major of Nest. */
+function nest(major: string, range: string): TransportSetup {
+  return {
+    label: `NestJS ${major}`,
+    dependencies: (tarballs) => ({
+      '@cachet/nestjs': `file:${tarballs.nestjs}`,
+      '@nestjs/common': range,
+      '@nestjs/core': range,
+      '@nestjs/platform-express': range,
+      'reflect-metadata': '^0.2.2',
+      rxjs: '^7.8.2',
+    }),
+    devDependencies: {},
+    fixture: 'nestjs',
+  };
 }
 
 const transports = {
@@ -86,18 +105,8 @@ const transports = {
     devDependencies: {},
   },
   // Not a transport: the Nest module, in its own story over Redis; for experimentalDecorators cells only.
-  nestjs: {
-    label: 'NestJS 12',
-    dependencies: (tarballs) => ({
-      '@cachet/nestjs': `file:${tarballs.nestjs}`,
-      '@nestjs/common': '^12.6.3',
-      '@nestjs/core': '^12.6.3',
-      '@nestjs/platform-express': '^12.6.3',
-      'reflect-metadata': '^0.2.2',
-      rxjs: '^7.8.2',
-    }),
-    devDependencies: {},
-  },
+  nestjs: nest('12', '^12.6.3'),
+  nestjs11: nest('11', '^11.2.12'),
 } satisfies Record<string, TransportSetup>;
 
 /** A story besides Redis's: another transport, or the Nest module; its story is the fixture of the same name. */
@@ -107,7 +116,7 @@ export type Transport = keyof typeof transports;
 export interface ConsumerRun {
   /** What each story printed: `redis`, and each of the cell's other transports. */
   readonly stories: Readonly<Partial<Record<'redis' | Transport, unknown>>>;
-  readonly versions: { readonly node: string; readonly typescript: string; readonly ioredis: string };
+  readonly versions: { readonly node: string; readonly typescript: string; readonly ioredis: string; readonly nest?: string };
 }
 
 /** A label naming every setting of the cell, for test names. */
@@ -129,11 +138,11 @@ async function installedVersion(app: string, pkg: string): Promise<string> {
  * with npm, compiles the fixture with the cell's TypeScript and runs its stories with the cell's Node.
  */
 export async function buildAndRun(cell: ConsumerCell, dir: string, tarballs: Tarballs, node: string, servers: Servers): Promise<ConsumerRun> {
-  const entries = ['main', ...cell.transports];
+  const setups = cell.transports.map((transport): TransportSetup => transports[transport]);
+  const entries = ['main', ...cell.transports.map((transport, index) => setups[index]?.fixture ?? transport)];
   await mkdir(join(dir, 'src'), { recursive: true });
-  const support = [join(fixtures, 'scenario.ts'), ...(cell.transports.includes('nestjs') ? [nestCatalogue] : [])];
+  const support = [join(fixtures, 'scenario.ts'), ...(entries.includes('nestjs') ? [nestCatalogue] : [])];
   for (const file of [...support, ...entries.map((entry) => join(fixtures, `${entry}.ts`))]) await copyFile(file, join(dir, 'src', basename(file)));
-  const setups = cell.transports.map((transport) => transports[transport]);
   const manifest = {
     name: 'cachet-consumer',
     private: true,
@@ -178,10 +187,12 @@ export async function buildAndRun(cell: ConsumerCell, dir: string, tarballs: Tar
   const story = async (entry: string) => JSON.parse((await run(`Running ${entry}`, node, [`dist/${entry}.js`], { cwd: dir, env, timeout: 60_000 })).stdout) as unknown;
   const [redis, ...others] = await Promise.all(entries.map(story));
   const stories = Object.fromEntries([['redis', redis], ...cell.transports.map((transport, index) => [transport, others[index]])]) as ConsumerRun['stories'];
+  const nestInstalled = entries.includes('nestjs');
   const versions = {
     node: (await run('Node', node, ['--version'])).stdout.trim(),
     typescript: await installedVersion(dir, 'typescript'),
     ioredis: await installedVersion(dir, 'ioredis'),
+    ...(nestInstalled ? { nest: await installedVersion(dir, '@nestjs/core') } : {}),
   };
   return { stories, versions };
 }
