@@ -4,7 +4,7 @@ import { addDependencies, closeScope, currentScope, type LoadScope, openScope, r
 import type { EventHub } from './events';
 import { addCaller, type Load, LoadFence } from './load-fence';
 import { endLoadTrace, loadTracing, returnedPromise, tracingLoads } from './load-tracing';
-import type { MethodHandle } from './method-handle';
+import { callName, type MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
 import type { SecondLevelLoader } from './second-level-loader';
 
@@ -131,7 +131,7 @@ export class LocalCache {
   private body(settings: CacheSettings, method: MethodHandle | undefined, execute: () => unknown): () => unknown {
     const secondLevel = this.secondLevel;
     if (secondLevel === undefined || !secondLevel.serves(settings, method)) return execute;
-    return secondLevel.through(execute, settings, method?.definition.displayName ?? 'getOrSet()', this.admits);
+    return secondLevel.through(execute, settings, callName(method), this.admits);
   }
 
   /**

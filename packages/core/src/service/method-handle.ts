@@ -33,3 +33,8 @@ export class MethodHandle {
 
   constructor(readonly definition: CachedMethodDefinition) {}
 }
+
+/** How messages and events name a call: `Class.method`, or `getOrSet()` when there is no method. */
+export function callName(method: MethodHandle | undefined): string {
+  return method?.definition.displayName ?? 'getOrSet()';
+}

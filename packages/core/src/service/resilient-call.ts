@@ -1,5 +1,5 @@
 import type { EventOrigin } from './events';
-import type { MethodHandle } from './method-handle';
+import { callName, type MethodHandle } from './method-handle';
 import type { CacheSettings } from './method-settings';
 import type { Resilience } from './resilience-options';
 import type { ResilienceEventBase } from './resilience-events';
@@ -35,7 +35,7 @@ export class ResilientCall {
 
   /** `Class.method`, or `getOrSet()`. */
   get name(): string {
-    return this.method?.definition.displayName ?? 'getOrSet()';
+    return callName(this.method);
   }
 
   /** The method and key, as every resilience event carries them, and the events' origin. */
