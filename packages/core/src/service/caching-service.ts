@@ -6,7 +6,7 @@ import type { PeekingBackend } from './background-loads';
 import { type CapturedCall, captureCalls } from './call-capture';
 import { ambientService, runWithAmbient } from './ambient-service';
 import { type CachingServiceOptions, releaseForOtherServices, type ResolvedCachingServiceOptions, resolveCachingServiceOptions } from './caching-service-options';
-import { type CachingEventListener, type CachingEvents, EventHub } from './events';
+import { type CachingEventListener, type CachingEvents, EventHub, type ServiceEventPayloads } from './events';
 import { LocalCache } from './local-cache';
 import type { MethodHandle } from './method-handle';
 import { type MethodSettings, resolveCallSettings, resolveMethodSettings, type SettingsRequest } from './method-settings';
@@ -90,7 +90,8 @@ export class CachingService {
           this.local.accepting = !bypass && this.disposal === undefined;
         },
         hears: (name) => this.events.hears(name),
-        emit: (name, event) => this.events.emitFromService(name, event),
+        // The engine's events are service events: the same payload types, which TypeScript cannot relate generically.
+        emit: (name, event) => this.events.emitFromService(name, event as ServiceEventPayloads[typeof name]),
       };
       this.synchronizer = new Synchronizer(this.options.synchronization, this.options.namespace, sink);
     }

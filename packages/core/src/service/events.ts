@@ -23,7 +23,7 @@ export interface EventOrigin {
 }
 
 /** The events of a service, without their {@link EventOrigin}. */
-interface ServiceEventPayloads extends SynchronizationEvents, ResilienceEvents, SecondLevelEvents {
+export interface ServiceEventPayloads extends SynchronizationEvents, ResilienceEvents, SecondLevelEvents {
   /** A cached method or `getOrSet` found a live entry. */
   hit: { readonly key: string };
   /** No live entry: the method runs (or joins a run already in flight). */
@@ -160,8 +160,11 @@ export class EventHub {
     if (tap.channel.hasSubscribers) tap.channel.publish(event);
   }
 
-  /** Emits a service-wide event whose payload was built without its origin (the synchronization engine's). */
-  emitFromService<E extends keyof SynchronizationEvents>(name: E, payload: SynchronizationEvents[E]): void {
+  /**
+   * Emits a service-wide event, whose origin is the service's own, if anyone hears it; its payload is built
+   * without the origin (the synchronization engine's, the second level's, the backend's evictions).
+   */
+  emitFromService<E extends keyof ServiceEventPayloads>(name: E, payload: ServiceEventPayloads[E]): void {
     if (this.hears(name)) this.emit(name, { ...payload, origin: this.origin } as unknown as CachingEvents[E]);
   }
 }

@@ -32,9 +32,7 @@ export class LocalCache {
     private readonly events: EventHub,
     private readonly objectKeyOf: (value: object) => string,
   ) {
-    backend.watchEvictions?.((key, reason) => {
-      if (events.hears('evict')) events.emit('evict', { key, reason, origin: events.origin });
-    });
+    backend.watchEvictions?.((key, reason) => events.emitFromService('evict', { key, reason }));
   }
 
   /** Entries held now. */
@@ -86,10 +84,8 @@ export class LocalCache {
       removed = removedKeys.length;
     }
     this.counters.invalidations++;
-    if (this.events.hears('invalidate')) {
-      const { keys, dependencies, all } = invalidation;
-      this.events.emit('invalidate', { source, keys, dependencies, all, removed, sentAt, origin: this.events.origin });
-    }
+    const { keys, dependencies, all } = invalidation;
+    this.events.emitFromService('invalidate', { source, keys, dependencies, all, removed, sentAt });
   }
 
   /** Drops every entry and fences every running load: after a gap, or on dispose. */

@@ -59,12 +59,8 @@ export class SecondLevelLoader {
     this.link = new SecondLevelLink(options.store, options, {
       recovered,
       error: (error, operation) => this.failed(error, operation),
-      down: (reason) => {
-        if (events.hears('l2-down')) events.emit('l2-down', { reason, origin: events.origin });
-      },
-      up: (downForMs) => {
-        if (events.hears('l2-up')) events.emit('l2-up', { downForMs, origin: events.origin });
-      },
+      down: (reason) => events.emitFromService('l2-down', { reason }),
+      up: (downForMs) => events.emitFromService('l2-up', { downForMs }),
     });
   }
 
