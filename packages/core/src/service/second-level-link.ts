@@ -1,4 +1,5 @@
 import type { SecondLevelCache, SecondLevelListener } from '../backends/second-level-cache';
+import { Coalescer } from '../sync/coalescer';
 import type { Invalidation } from '../sync/envelope';
 import type { Scheduler, TimerHandle } from '../sync/scheduler';
 
@@ -31,7 +32,8 @@ export class SecondLevelLink {
   private state: 'closed' | 'up' | 'recovering' = 'closed';
   /** Whether the store last reported its link up (a failure it did not report leaves it `true`). */
   private storeUp = true;
-  private readonly pending = { keys: new Set<string>(), dependencies: new Set<string>(), all: false };
+  /** Invalidations waiting to be replayed, deduplicated, one clear past `maxPendingInvalidations`. */
+  private readonly pending: Coalescer;
   private retry: { timer: TimerHandle | undefined; delayMs: number } = { timer: undefined, delayMs: INITIAL_RETRY_DELAY_MS };
   private replaying = false;
   /** When the link last went down from up (scheduler time); `undefined` while up, and before the first up. */
@@ -53,7 +55,10 @@ export class SecondLevelLink {
     readonly store: SecondLevelCache,
     private readonly options: { readonly maxPendingInvalidations: number; readonly scheduler: Scheduler },
     private readonly hooks: SecondLevelLinkHooks,
-  ) {}
+  ) {
+    // Replayed in one call, whatever its size: no message limit, so no overhead to count.
+    this.pending = new Coalescer(0, options.maxPendingInvalidations);
+  }
 
   /** Whether reads and writes may go to the store now. */
   get usable(): boolean {
@@ -62,7 +67,7 @@ export class SecondLevelLink {
 
   /** Distinct keys and tags waiting to be replayed (a pending clear counts one). */
   get pendingInvalidations(): number {
-    return this.pending.all ? 1 : this.pending.keys.size + this.pending.dependencies.size;
+    return this.pending.pendingItems;
   }
 
   /** Opens the store for `namespace`; until then operations skip the store (they wait for nothing). */
@@ -114,16 +119,7 @@ export class SecondLevelLink {
   }
 
   private defer(invalidation: Invalidation): void {
-    const { pending } = this;
-    if (pending.all) return;
-    if (invalidation.all || this.pendingInvalidations + invalidation.keys.length + invalidation.dependencies.length > this.options.maxPendingInvalidations) {
-      pending.all = true;
-      pending.keys.clear();
-      pending.dependencies.clear();
-      return;
-    }
-    for (const key of invalidation.keys) pending.keys.add(key);
-    for (const dependency of invalidation.dependencies) pending.dependencies.add(dependency);
+    this.pending.add(invalidation, this.options.scheduler.now());
   }
 
   /** Replays what is pending, then clears the first level and serves again; retries with backoff on failure. */
@@ -131,14 +127,10 @@ export class SecondLevelLink {
     if (this.replaying) return;
     this.replaying = true;
     try {
-      while (this.state === 'recovering' && this.storeUp && this.pendingInvalidations > 0) {
-        const { keys, dependencies, all } = this.pending;
-        const batch: Invalidation = { keys: [...keys], dependencies: [...dependencies], all };
-        keys.clear();
-        dependencies.clear();
-        this.pending.all = false;
+      while (this.state === 'recovering' && this.storeUp && !this.pending.isEmpty) {
+        const batch = this.pending.take(Number.POSITIVE_INFINITY).invalidation;
         try {
-          this.saw(all ? await this.store.clear() : await this.store.invalidate(batch.keys, batch.dependencies));
+          this.saw(batch.all ? await this.store.clear() : await this.store.invalidate(batch.keys, batch.dependencies));
         } catch (error) {
           this.hooks.error(error, 'l2 replay');
           this.defer(batch);
@@ -146,7 +138,7 @@ export class SecondLevelLink {
           return;
         }
       }
-      if (this.state !== 'recovering' || !this.storeUp || this.pendingInvalidations > 0) return;
+      if (this.state !== 'recovering' || !this.storeUp || !this.pending.isEmpty) return;
       this.retry.delayMs = INITIAL_RETRY_DELAY_MS;
       this.hooks.recovered();
       this.state = 'up';

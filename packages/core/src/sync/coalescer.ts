@@ -46,6 +46,11 @@ export class Coalescer {
     return !this.clearAll && this.keys.size === 0 && this.dependencies.size === 0;
   }
 
+  /** Distinct keys and tags pending (a pending clear-all counts one). */
+  get pendingItems(): number {
+    return this.clearAll ? 1 : this.keys.size + this.dependencies.size;
+  }
+
   /** The size of a message carrying everything pending (a clear-all is small). */
   get pendingBytes(): number {
     return this.clearAll ? this.overheadBytes : this.overheadBytes + this.itemBytes;
