@@ -83,21 +83,23 @@ function disableWhenIdle(): void {
   }
 }
 
+/** The lone load (see {@link runInScope}) while it is open. */
+function openLone(): LoadScope | undefined {
+  return lone !== undefined && !lone.load.closed ? lone : undefined;
+}
+
 /** The load scope of the innermost cached method running in this async flow, if any. */
 export function currentScope(): LoadScope | undefined {
   if (openScopes === 0) return undefined;
-  if (syncScope !== undefined) return syncScope === null ? undefined : syncScope;
+  if (syncScope !== undefined) return syncScope ?? undefined;
   const stored = scopes.getStore();
-  if (stored instanceof Detached) {
-    if (stored.during === lone || lone === undefined || lone.load.closed) return undefined;
-  } else if (stored !== undefined && !stored.load.closed) {
-    return stored;
-  }
+  if (stored !== undefined && !(stored instanceof Detached) && !stored.load.closed) return stored;
   // Placed by elimination (see runInScope). A closed stored scope is a body's work that outlived its load,
-  // which may since have started the lone load.
-  if (lone === undefined || lone.load.closed) return undefined;
+  // which may since have started the lone load; work suspended during that same lone load stays detached.
+  const open = openLone();
+  if (open === undefined || (stored instanceof Detached && stored.during === open)) return undefined;
   storeEveryLoad = true;
-  return lone;
+  return open;
 }
 
 /** Adds dependencies to a running load (a no-op once it has ended: its entry is stored by then). */
@@ -144,7 +146,7 @@ export class CachingContext {
     const outer = syncScope;
     syncScope = null;
     try {
-      return scopes.run(new Detached(lone !== undefined && !lone.load.closed ? lone : undefined), fn);
+      return scopes.run(new Detached(openLone()), fn);
     } finally {
       syncScope = outer;
     }
