@@ -16,7 +16,8 @@ const BLOCK = 64;
 const scratch = new Uint8Array(SHORT_TEXT * 3 + BLOCK + 8);
 const words = new Int32Array(64);
 const state = new Int32Array(8);
-const inner = new Uint8Array(BLOCK);
+/** The inner hash, then the HMAC itself, as bytes (room for the outer hash's padding). */
+const digestBytes = new Uint8Array(BLOCK);
 const encoder = new TextEncoder();
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** A digest's 32 bytes in base64url without padding: 43 characters. */
@@ -40,7 +41,8 @@ const INITIAL_STATE = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54f
  * HMAC-SHA256 under one key, giving the same digests as `createHmac('sha256', key)`. The states after the
  * key's inner and outer pad blocks are computed once, so a short text costs its own blocks and one more.
  * The states are as secret as the key: they live in private fields, which `util.inspect` does not show.
- * Data-independent: no branch or table index depends on the key or the text, only on the text's length.
+ * No branch or table index depends on the key. The text, which is sent in the clear anyway, decides only
+ * how it is encoded (ASCII or not) and how many blocks it takes.
  */
 export class HmacSha256 {
   readonly #key: KeyObject;
@@ -61,10 +63,10 @@ export class HmacSha256 {
     if (head.length + tail.length > SHORT_TEXT) return createHmac('sha256', this.#key).update(head).update(tail).digest('base64url');
     const length = encodeUtf8(tail, encodeUtf8(head, 0));
     hashPadded(this.#innerState, scratch, length, BLOCK + length);
-    writeState(inner);
-    hashPadded(this.#outerState, inner, 32, BLOCK + 32);
-    writeState(inner);
-    return base64url(inner);
+    writeState(digestBytes);
+    hashPadded(this.#outerState, digestBytes, 32, BLOCK + 32);
+    writeState(digestBytes);
+    return base64url(digestBytes);
   }
 }
 
