@@ -1,4 +1,4 @@
-import { type Attributes, type Meter, ValueType } from '@opentelemetry/api';
+import { type Attributes, type Counter, type Meter, type ObservableGauge, ValueType } from '@opentelemetry/api';
 import { type CachingEvents, type CachingService, LOAD_TRACING_CHANNEL, type LoadContext, PUBLISH_TRACING_CHANNEL, type PublishContext } from '@cachet/core';
 import { ATTRIBUTES, errorType, originAttributes, withOrigin } from './attributes';
 import type { ChannelSubscriptions } from './channel-subscriptions';
@@ -54,19 +54,18 @@ export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions,
   entries.addCallback((result) => {
     for (const [attributes, total] of services.byNamespace((service) => service.stats().entries, (sum, entries) => sum + entries)) result.observe(total, attributes);
   });
-  linkUp.addCallback((result) => {
-    const state = (service: CachingService): number | undefined => {
-      const sync = service.stats().sync?.state;
-      return sync === undefined || sync === 'closed' ? undefined : Number(sync === 'up');
-    };
-    for (const [attributes, up] of services.byNamespace(state, Math.min)) result.observe(up, attributes);
+  /** `gauge` reads 1 for a namespace while every service of it with the link has it up (`state` 1), else 0. */
+  const linkState = (gauge: ObservableGauge, state: (service: CachingService) => number | undefined): void =>
+    gauge.addCallback((result) => {
+      for (const [attributes, up] of services.byNamespace(state, Math.min)) result.observe(up, attributes);
+    });
+  linkState(linkUp, (service) => {
+    const sync = service.stats().sync?.state;
+    return sync === undefined || sync === 'closed' ? undefined : Number(sync === 'up');
   });
-  l2LinkUp.addCallback((result) => {
-    const state = (service: CachingService): number | undefined => {
-      const l2 = service.stats().l2?.state;
-      return l2 === undefined ? undefined : Number(l2 === 'up');
-    };
-    for (const [attributes, up] of services.byNamespace(state, Math.min)) result.observe(up, attributes);
+  linkState(l2LinkUp, (service) => {
+    const l2 = service.stats().l2?.state;
+    return l2 === undefined ? undefined : Number(l2 === 'up');
   });
 
   const tally = new RequestTally();
@@ -94,14 +93,14 @@ export function recordMetrics(meter: Meter, subscriptions: ChannelSubscriptions,
   });
   subscriptions.event('dropped-message', (event) => dropped.add(1, withOrigin(event.origin, { [ATTRIBUTES.dropReason]: event.reason })));
   subscriptions.event('gap', (event) => gaps.add(1, withOrigin(event.origin, { [ATTRIBUTES.gapReason]: event.reason })));
-  subscriptions.event('sync-down', (event) => {
-    services.note(event.origin);
-    linkDowns.add(1, originAttributes(event.origin));
-  });
-  subscriptions.event('l2-down', (event) => {
-    services.note(event.origin);
-    l2LinkDowns.add(1, originAttributes(event.origin));
-  });
+  /** `counter` counts the outages that `name` reports. */
+  const outages = (name: 'sync-down' | 'l2-down', counter: Counter): void =>
+    subscriptions.event(name, (event) => {
+      services.note(event.origin);
+      counter.add(1, originAttributes(event.origin));
+    });
+  outages('sync-down', linkDowns);
+  outages('l2-down', l2LinkDowns);
 
   const started = new WeakMap<LoadContext, number>();
   const loadEnded = (context: LoadContext): void => {
