@@ -68,4 +68,5 @@ export function describeConnection(connection: RedisConnection): string {
   return options.path ?? `${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`;
 }
 
-function ignore(): void {}
+/** Drops an error or result that is reported elsewhere. */
+export function ignore(): void {}

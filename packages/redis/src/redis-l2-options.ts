@@ -1,7 +1,7 @@
 import { describeOptionValue, positiveMilliseconds } from '@cachet/core';
 import { RedisL2OptionError } from './errors';
 import { type RedisConnection, validateConnection } from './redis-connection';
-import { DEFAULT_CHANNEL } from './redis-synchronization-options';
+import { validateChannel } from './redis-synchronization-options';
 
 /** Options of {@link RedisL2}. */
 export interface RedisL2Options {
@@ -66,20 +66,19 @@ export function resolveRedisL2Options(options: RedisL2Options): ResolvedRedisL2O
   const fail = (option: string) => (problem: string) => new RedisL2OptionError(option, problem);
   return {
     connection: validateConnection(options.connection, fail('connection')),
-    keyPrefix: nonEmpty('keyPrefix', options.keyPrefix, 'cachet', /[{}]/),
-    channel: nonEmpty('channel', options.channel, DEFAULT_CHANNEL),
+    keyPrefix: keyPrefix(options.keyPrefix),
+    channel: validateChannel(options.channel, fail('channel')),
     connectTimeoutMs: positiveMilliseconds(options.connectTimeoutMs, 10_000, fail('connectTimeoutMs')),
     commandTimeoutMs: positiveMilliseconds(options.commandTimeoutMs, 2_000, fail('commandTimeoutMs')),
     maxInvalidationRecords: positiveInteger('maxInvalidationRecords', options.maxInvalidationRecords, 100_000),
   };
 }
 
-/** A non-empty string; with `forbidden`, one without those characters (a key prefix cannot hold a hash tag's braces). */
-function nonEmpty(option: string, value: unknown, fallback: string, forbidden?: RegExp): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '' || (forbidden !== undefined && forbidden.test(value))) {
-    const what = forbidden === undefined ? 'a non-empty string' : 'a non-empty string without braces';
-    throw new RedisL2OptionError(option, `expected ${what}, but got ${describeOptionValue(value)}.`);
+/** A non-empty string without braces: a key prefix cannot hold a hash tag's braces. */
+function keyPrefix(value: unknown): string {
+  if (value === undefined) return 'cachet';
+  if (typeof value !== 'string' || value === '' || /[{}]/.test(value)) {
+    throw new RedisL2OptionError('keyPrefix', `expected a non-empty string without braces, but got ${describeOptionValue(value)}.`);
   }
   return value;
 }

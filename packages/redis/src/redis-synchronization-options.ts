@@ -40,15 +40,17 @@ export function resolveRedisSynchronizationOptions(options: RedisSynchronization
   }
   return {
     connection: validateConnection(options.connection, (problem) => new RedisSynchronizationOptionError('connection', problem)),
-    channel: validateChannel(options.channel),
+    channel: validateChannel(options.channel, (problem) => new RedisSynchronizationOptionError('channel', problem)),
     connectTimeoutMs: positiveMilliseconds(options.connectTimeoutMs, 10_000, (problem) => new RedisSynchronizationOptionError('connectTimeoutMs', problem)),
   };
 }
 
-function validateChannel(channel: unknown): string {
+/**
+ * Checks a `channel` option once, at construction; {@link DEFAULT_CHANNEL} when it is left out.
+ * @param fail builds the error to throw, given what is wrong (the caller's option error, naming `channel`).
+ */
+export function validateChannel(channel: unknown, fail: (problem: string) => Error): string {
   if (channel === undefined) return DEFAULT_CHANNEL;
-  if (typeof channel !== 'string' || channel === '') {
-    throw new RedisSynchronizationOptionError('channel', `expected a non-empty string, but got ${describeOptionValue(channel)}.`);
-  }
+  if (typeof channel !== 'string' || channel === '') throw fail(`expected a non-empty string, but got ${describeOptionValue(channel)}.`);
   return channel;
 }

@@ -1,6 +1,7 @@
 import type { TransportConnection, TransportListener } from '@cachet/core';
 import { RedisSubscriptionLostError } from './errors';
 import type { RedisClients } from './redis-clients';
+import { ignore } from './redis-connection';
 
 /** The largest payload one PUBLISH carries; the engine splits its batches to stay under it (512 KiB). */
 export const MAX_PAYLOAD_BYTES = 512 * 1024;
@@ -78,4 +79,3 @@ export class RedisTransportConnection implements TransportConnection {
   };
 }
 
-function ignore(): void {}
